@@ -1,0 +1,217 @@
+package validate
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+)
+
+// CheckRequest checks a request sent to operation opID: its path parameters, its security, its
+// content type and its body. pathParams are the values of the path template's variables.
+func (s *Spec) CheckRequest(ctx context.Context, opID string, req *http.Request, pathParams map[string]string, body []byte) (Findings, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return nil, err
+	}
+	var out Findings
+	in := &openapi3filter.RequestValidationInput{
+		Request:    cloneWithBody(req, body),
+		PathParams: pathParams,
+		Route:      op.route,
+		Options: &openapi3filter.Options{
+			ExcludeRequestBody: true,
+			MultiError:         true,
+			AuthenticationFunc: checkSecurity,
+		},
+	}
+	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
+		out = append(out, envelopeFindings(err, s.file+" "+opID)...)
+	}
+	rb := op.route.Operation.RequestBody
+	if rb == nil || rb.Value == nil {
+		return out, nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		if rb.Value.Required {
+			out = append(out, Finding{Where: "body", Message: "the request body is required but empty", Rule: s.file + " " + opID + " requestBody"})
+		}
+		return out, nil
+	}
+	f, err := s.checkContent(rb.Value.Content, req.Header.Get("Content-Type"), body, s.file+" "+opID+" requestBody")
+	return append(out, f...), err
+}
+
+// CheckResponse checks the answer to a request for operation opID: that its status is one the
+// operation documents, and that its body has a documented content type and matches the schema.
+func (s *Spec) CheckResponse(opID string, status int, header http.Header, body []byte) (Findings, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return nil, err
+	}
+	rule := s.file + " " + opID + " responses"
+	resp := op.route.Operation.Responses.Status(status)
+	if resp == nil {
+		resp = op.route.Operation.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil {
+		return Findings{{Where: "status", Message: fmt.Sprintf("status %d is not one the operation documents (%s)", status, strings.Join(documentedStatuses(op.route.Operation), ", ")), Rule: rule}}, nil
+	}
+	if len(resp.Value.Content) == 0 {
+		return nil, nil
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return Findings{{Where: "body", Message: fmt.Sprintf("status %d must carry a body, got none", status), Rule: rule}}, nil
+	}
+	return s.checkContent(resp.Value.Content, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status))
+}
+
+// CheckBody checks a message body against the schema at schemaFile (a path inside the assets, such
+// as "schemas/paysage/payment-request.json"). A body that is not JSON is one finding.
+func (s *Spec) CheckBody(schemaFile string, body []byte) (Findings, error) {
+	return s.bodies.Check(schemaFile, body)
+}
+
+// BodySchema returns the schema file (a path inside the assets) of the JSON request body of opID,
+// or of its response with the given status when status is not 0.
+func (s *Spec) BodySchema(opID string, status int) (string, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return "", err
+	}
+	var content openapi3.Content
+	if status == 0 {
+		if op.route.Operation.RequestBody == nil || op.route.Operation.RequestBody.Value == nil {
+			return "", fmt.Errorf("operation %q has no request body", opID)
+		}
+		content = op.route.Operation.RequestBody.Value.Content
+	} else {
+		r := op.route.Operation.Responses.Status(status)
+		if r == nil || r.Value == nil {
+			return "", fmt.Errorf("operation %q documents no status %d", opID, status)
+		}
+		content = r.Value.Content
+	}
+	mt := content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return "", fmt.Errorf("operation %q has no JSON schema for status %d", opID, status)
+	}
+	return s.schemaFile(mt.Schema)
+}
+
+func (s *Spec) checkContent(content openapi3.Content, contentType string, body []byte, rule string) (Findings, error) {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mediaType = ""
+	}
+	mt := content.Get(mediaType)
+	if mt == nil {
+		var want []string
+		for k := range content {
+			want = append(want, k)
+		}
+		sort.Strings(want)
+		got := contentType
+		if got == "" {
+			got = "none"
+		}
+		f := Finding{Where: "header Content-Type", Message: fmt.Sprintf("want %s, got %s", strings.Join(want, " or "), got), Rule: rule}
+		// Still check the body against the one documented JSON schema, so that a wrong header
+		// does not hide a wrong body.
+		if jm := content.Get("application/json"); jm != nil && jm.Schema != nil {
+			file, err := s.schemaFile(jm.Schema)
+			if err != nil {
+				return nil, err
+			}
+			more, err := s.CheckBody(file, body)
+			return append(Findings{f}, more...), err
+		}
+		return Findings{f}, nil
+	}
+	if mt.Schema == nil {
+		return nil, nil
+	}
+	file, err := s.schemaFile(mt.Schema)
+	if err != nil {
+		return nil, err
+	}
+	return s.CheckBody(file, body)
+}
+
+// schemaFile resolves a media type's schema reference to a path inside the assets. Every body
+// in the specs is a reference to a file under schemas/, so that one JSON Schema serves all.
+func (s *Spec) schemaFile(ref *openapi3.SchemaRef) (string, error) {
+	if ref.Ref == "" {
+		return "", fmt.Errorf("%s: a body schema is inline; bodies must reference a file under schemas/", s.file)
+	}
+	r := ref.Ref
+	if i := strings.IndexByte(r, '#'); i >= 0 {
+		r = r[:i]
+	}
+	return fsPath(path.Join(path.Dir(s.file), r)), nil
+}
+
+func documentedStatuses(op *openapi3.Operation) []string {
+	var out []string
+	for k := range op.Responses.Map() {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// checkSecurity is the authentication hook of the envelope check: it only looks at the shape of
+// the credentials (a Basic header with a user and a password); whether they are right is the
+// target's business, and a spec tests it.
+func checkSecurity(_ context.Context, in *openapi3filter.AuthenticationInput) error {
+	scheme := in.SecurityScheme
+	if scheme == nil || scheme.Type != "http" || !strings.EqualFold(scheme.Scheme, "basic") {
+		return nil
+	}
+	user, pass, ok := in.RequestValidationInput.Request.BasicAuth()
+	if !ok || user == "" || pass == "" {
+		return errors.New("HTTP Basic credentials (shop ID and secret key) are missing")
+	}
+	return nil
+}
+
+func cloneWithBody(req *http.Request, body []byte) *http.Request {
+	r := req.Clone(context.Background())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	return r
+}
+
+// envelopeFindings turns kin-openapi's errors into findings.
+func envelopeFindings(err error, rule string) Findings {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		var out Findings
+		for _, e := range multi {
+			out = append(out, envelopeFindings(e, rule)...)
+		}
+		return out
+	}
+	var re *openapi3filter.RequestError
+	if errors.As(err, &re) && re.Parameter != nil {
+		return Findings{{Where: re.Parameter.In + " " + re.Parameter.Name, Message: re.Error(), Rule: rule}}
+	}
+	var se *openapi3filter.SecurityRequirementsError
+	if errors.As(err, &se) {
+		msgs := make([]string, 0, len(se.Errors))
+		for _, e := range se.Errors {
+			msgs = append(msgs, e.Error())
+		}
+		return Findings{{Where: "header Authorization", Message: strings.Join(msgs, "; "), Rule: rule + " security"}}
+	}
+	return Findings{{Where: "request", Message: err.Error(), Rule: rule}}
+}
+
