@@ -1,0 +1,133 @@
+// Package clock is how time passes in paycert. The simulator keeps a Sim clock that moves only
+// when told to (or with the wall clock, plus what it was told); a suite moves time through a
+// Mover: the target's control API when it has a virtual clock, or a real wait with progress.
+// Nothing in a suite sleeps directly.
+package clock
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// Clock tells the time.
+type Clock interface {
+	Now() time.Time
+}
+
+// Sim is the simulator's clock. A frozen Sim stands still until Advance; a running one follows the
+// wall clock plus everything Advance added. It is safe for concurrent use.
+type Sim struct {
+	mu      sync.Mutex
+	frozen  bool
+	start   time.Time
+	offset  time.Duration
+	wall    func() time.Time
+	onTimer []func(time.Time)
+}
+
+// NewFrozen returns a clock standing at start.
+func NewFrozen(start time.Time) *Sim {
+	return &Sim{frozen: true, start: start, wall: time.Now}
+}
+
+// NewRunning returns a clock that follows the wall clock.
+func NewRunning() *Sim {
+	return &Sim{wall: time.Now}
+}
+
+// Now returns the clock's time.
+func (c *Sim) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.nowLocked()
+}
+
+func (c *Sim) nowLocked() time.Time {
+	if c.frozen {
+		return c.start.Add(c.offset)
+	}
+	return c.wall().Add(c.offset)
+}
+
+// Frozen reports whether the clock moves only when advanced.
+func (c *Sim) Frozen() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.frozen
+}
+
+// Advance moves the clock forward by d and tells every listener the new time.
+func (c *Sim) Advance(d time.Duration) time.Time {
+	c.mu.Lock()
+	if d > 0 {
+		c.offset += d
+	}
+	now := c.nowLocked()
+	listeners := append([]func(time.Time){}, c.onTimer...)
+	c.mu.Unlock()
+	for _, f := range listeners {
+		f(now)
+	}
+	return now
+}
+
+// Reset moves the clock back to where it started.
+func (c *Sim) Reset() {
+	c.mu.Lock()
+	c.offset = 0
+	c.mu.Unlock()
+}
+
+// OnAdvance registers f to be told the time after every Advance (timers that are due fire then).
+func (c *Sim) OnAdvance(f func(now time.Time)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.onTimer = append(c.onTimer, f)
+}
+
+// Mover moves a target's time forward, as a suite sees it.
+type Mover interface {
+	// Advance lets d pass on the target.
+	Advance(ctx context.Context, d time.Duration) error
+	// Virtual reports whether Advance is instant (a virtual clock) rather than a real wait.
+	Virtual() bool
+}
+
+// Wait is a Mover for a target with a real clock: it waits, writing progress to Progress every
+// Step, and gives up when the context ends.
+type Wait struct {
+	Progress io.Writer
+	Step     time.Duration
+	// After makes the timer channels; time.After when nil. Tests give a fake.
+	After func(time.Duration) <-chan time.Time
+}
+
+// Advance waits d of real time.
+func (w Wait) Advance(ctx context.Context, d time.Duration) error {
+	after := w.After
+	if after == nil {
+		after = time.After
+	}
+	step := w.Step
+	if step <= 0 {
+		step = 10 * time.Second
+	}
+	for left := d; left > 0; left -= step {
+		chunk := min(step, left)
+		if w.Progress != nil {
+			fmt.Fprintf(w.Progress, "paycert: waiting out %s of real time (%s left)\n", d, left.Round(time.Second))
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("wait %s: %w", d, ctx.Err())
+		case <-after(chunk):
+		}
+	}
+	return nil
+}
+
+// Virtual is false: the wait is real.
+func (Wait) Virtual() bool { return false }

@@ -1,0 +1,173 @@
+// Package otp supplies the one-time password a customer would have received, from wherever the
+// target makes it available: the test-control API, a fixed value, an environment variable, an
+// external command (an SMS gateway's API, a log scraper), or a person at the terminal.
+package otp
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/paycert/paycert/harness/control"
+)
+
+// Request says which OTP is wanted.
+type Request struct {
+	Provider    string
+	Transaction string
+	// Phone is the customer's phone number the OTP went to.
+	Phone string
+}
+
+// Source gives the OTP sent for a transaction.
+type Source interface {
+	OTP(ctx context.Context, r Request) (string, error)
+	// Describe names the source for reports, without any secret.
+	Describe() string
+}
+
+// Parse reads a source setting: "control", "static:CODE", "env:VARIABLE", "command:PROGRAM ARGS…"
+// or "prompt". The control source needs ctl; the others ignore it.
+func Parse(setting string, ctl *control.Client) (Source, error) {
+	kind, arg, _ := strings.Cut(strings.TrimSpace(setting), ":")
+	switch kind {
+	case "control":
+		if ctl == nil {
+			return nil, errors.New("the control OTP source needs a control API (PAYCERT_CONTROL_URL)")
+		}
+		return Control{Client: ctl}, nil
+	case "static":
+		if arg == "" {
+			return nil, errors.New("static OTP source needs a code: static:CODE")
+		}
+		return Static(arg), nil
+	case "env":
+		if arg == "" {
+			return nil, errors.New("env OTP source needs a variable name: env:NAME")
+		}
+		return Env(arg), nil
+	case "command":
+		fields := strings.Fields(arg)
+		if len(fields) == 0 {
+			return nil, errors.New("command OTP source needs a program: command:PROGRAM ARGS")
+		}
+		return Command{Path: fields[0], Args: fields[1:], Timeout: 2 * time.Minute}, nil
+	case "prompt":
+		return Prompt{In: os.Stdin, Out: os.Stderr}, nil
+	}
+	return nil, fmt.Errorf("unknown OTP source %q (want control, static:CODE, env:NAME, command:PROGRAM or prompt)", setting)
+}
+
+// Control reads the OTP from the target's test-control API.
+type Control struct{ Client *control.Client }
+
+// OTP asks the control API.
+func (c Control) OTP(ctx context.Context, r Request) (string, error) {
+	o, err := c.Client.OTP(ctx, r.Provider, r.Transaction)
+	if err != nil {
+		return "", fmt.Errorf("otp for %s %s: %w", r.Provider, r.Transaction, err)
+	}
+	return o.OTP, nil
+}
+
+// Describe names the source.
+func (Control) Describe() string { return "control API" }
+
+// Static is one code for every transaction (a sandbox's fixed test OTP).
+type Static string
+
+// OTP returns the code.
+func (s Static) OTP(context.Context, Request) (string, error) { return string(s), nil }
+
+// Describe names the source.
+func (Static) Describe() string { return "static code" }
+
+// Env reads the code from an environment variable when it is needed.
+type Env string
+
+// OTP reads the variable.
+func (e Env) OTP(context.Context, Request) (string, error) {
+	v := strings.TrimSpace(os.Getenv(string(e)))
+	if v == "" {
+		return "", fmt.Errorf("otp: environment variable %s is empty", string(e))
+	}
+	return v, nil
+}
+
+// Describe names the source.
+func (e Env) Describe() string { return "environment variable " + string(e) }
+
+// Command runs a program that prints the code on its first line. It gets the request in the
+// environment as PAYCERT_OTP_PROVIDER, PAYCERT_OTP_TRANSACTION and PAYCERT_OTP_PHONE.
+type Command struct {
+	Path    string
+	Args    []string
+	Timeout time.Duration
+}
+
+// OTP runs the program.
+func (c Command) OTP(ctx context.Context, r Request) (string, error) {
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+	}
+	cmd := exec.CommandContext(ctx, c.Path, c.Args...)
+	cmd.Env = append(os.Environ(),
+		"PAYCERT_OTP_PROVIDER="+r.Provider,
+		"PAYCERT_OTP_TRANSACTION="+r.Transaction,
+		"PAYCERT_OTP_PHONE="+r.Phone,
+	)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("otp command %s: %w: %s", c.Path, err, strings.TrimSpace(stderr.String()))
+	}
+	line, _, _ := strings.Cut(string(out), "\n")
+	if line = strings.TrimSpace(line); line == "" {
+		return "", fmt.Errorf("otp command %s printed no code", c.Path)
+	}
+	return line, nil
+}
+
+// Describe names the source.
+func (c Command) Describe() string { return "command " + c.Path }
+
+// Prompt asks a person at the terminal for the code the phone received.
+type Prompt struct {
+	In  io.Reader
+	Out io.Writer
+}
+
+// OTP asks and reads one line.
+func (p Prompt) OTP(ctx context.Context, r Request) (string, error) {
+	fmt.Fprintf(p.Out, "paycert: enter the OTP sent for %s transaction %s: ", r.Provider, r.Transaction)
+	type answer struct {
+		s   string
+		err error
+	}
+	ch := make(chan answer, 1)
+	go func() {
+		s, err := bufio.NewReader(p.In).ReadString('\n')
+		ch <- answer{strings.TrimSpace(s), err}
+	}()
+	select {
+	case <-ctx.Done():
+		return "", fmt.Errorf("otp prompt: %w", ctx.Err())
+	case a := <-ch:
+		if a.s == "" {
+			return "", fmt.Errorf("otp prompt: no code entered: %v", a.err)
+		}
+		return a.s, nil
+	}
+}
+
+// Describe names the source.
+func (Prompt) Describe() string { return "prompt" }

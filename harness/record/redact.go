@@ -1,0 +1,159 @@
+// Package record keeps every exchange between the harness and a target as evidence, redacted
+// before it is stored: secrets and credentials are removed, phone numbers and one-time passwords
+// masked. Nothing unredacted is ever kept, so nothing unredacted can be written.
+package record
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Redactor removes secrets from text, headers and JSON bodies. It is safe for concurrent use;
+// secrets learnt during a run (an OTP that was issued) are added with AddSecret.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []string
+}
+
+// Masks that replace what is removed.
+const (
+	SecretMask = "[REDACTED]"
+	OTPMask    = "[OTP]"
+)
+
+// phoneKeys and otpKeys name the JSON fields that carry a customer's phone number and a one-time
+// password, in every provider's messages.
+var (
+	phoneKeys = map[string]bool{"account_number": true, "phone": true, "pg_abonent_phone": true, "pg_user_phone": true, "number": true}
+	otpKeys   = map[string]bool{"password": true, "approval_code": true, "pg_approval_code": true, "otp": true}
+	// credentialHeaders carry credentials whole; their values are never kept.
+	credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
+)
+
+// NewRedactor returns a redactor that removes the given secrets (empty strings are ignored).
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	for _, s := range secrets {
+		r.AddSecret(s)
+	}
+	return r
+}
+
+// AddSecret makes s one of the strings removed from everything redacted from now on.
+func (r *Redactor) AddSecret(s string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, have := range r.secrets {
+		if have == s {
+			return
+		}
+	}
+	r.secrets = append(r.secrets, s)
+	// Longest first, so that a secret containing another is removed whole.
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+}
+
+// String removes every secret from s.
+func (r *Redactor) String(s string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, secret := range r.secrets {
+		s = strings.ReplaceAll(s, secret, SecretMask)
+	}
+	return s
+}
+
+// Header returns a copy of h with credential headers masked and secrets removed from the rest.
+func (r *Redactor) Header(h http.Header) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		cp := make([]string, len(vs))
+		for i, v := range vs {
+			cp[i] = r.String(v)
+		}
+		out[k] = cp
+	}
+	for _, k := range credentialHeaders {
+		if vs := out.Values(k); len(vs) > 0 {
+			masked := make([]string, len(vs))
+			for i, v := range vs {
+				scheme, _, _ := strings.Cut(v, " ")
+				masked[i] = strings.TrimSpace(scheme + " " + SecretMask)
+			}
+			out[http.CanonicalHeaderKey(k)] = masked
+		}
+	}
+	return out
+}
+
+// Body redacts a message body: in JSON, phone numbers keep their last four digits and OTPs are
+// masked whole, wherever they are nested; then every secret is removed from the text. A body that
+// is not JSON only loses its secrets.
+func (r *Redactor) Body(body []byte) string {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err == nil && !dec.More() {
+		masked := maskValue(v, "")
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(masked); err == nil {
+			return r.String(strings.TrimRight(buf.String(), "\n"))
+		}
+	}
+	return r.String(string(body))
+}
+
+func maskValue(v any, key string) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = maskValue(e, k)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = maskValue(e, key)
+		}
+		return out
+	case string:
+		return maskScalar(key, x)
+	case json.Number:
+		if otpKeys[key] || phoneKeys[key] {
+			return maskScalar(key, x.String())
+		}
+		return x
+	default:
+		return v
+	}
+}
+
+func maskScalar(key, s string) string {
+	switch {
+	case otpKeys[key] && s != "":
+		return OTPMask
+	case phoneKeys[key]:
+		return MaskPhone(s)
+	default:
+		return s
+	}
+}
+
+// MaskPhone keeps the last four characters of a phone number and stars the rest.
+func MaskPhone(s string) string {
+	if len(s) <= 4 {
+		return strings.Repeat("*", len(s))
+	}
+	return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
+}

@@ -1,0 +1,274 @@
+// Package beyag simulates the beGateway /beyag transaction API that PaySage and bePaid both run
+// on: payments, confirmation with a one-time password and the 30-second duplicate window, refunds
+// of the full amount, status queries by uid and tracking_id, expiry, and webhooks authenticated
+// with HTTP Basic and signed with the shop's RSA key. A provider package supplies the payment
+// method (its own request fields and what happens after creation) and its rules (currencies).
+package beyag
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/paycert/paycert/harness/signing"
+	"github.com/paycert/paycert/harness/sim"
+)
+
+// Method is a payment method of a beGateway provider.
+type Method interface {
+	// Type is method.type ("mobile_commerce").
+	Type() string
+	// Check reports the method's own problems with a payment request (request is the object
+	// under "request").
+	Check(request map[string]any, errs *FieldErrors)
+	// Section is the method section of the transaction, named after the type.
+	Section(request map[string]any) map[string]any
+	// Created is told of a new pending payment, under the engine's lock.
+	Created(e *Engine, tx *Tx)
+}
+
+// Config is one beGateway provider.
+type Config struct {
+	Provider    string
+	Currencies  []string
+	GatewayID   int
+	ReceiptBase string
+	Method      Method
+	// PendingMessage is the message of a new payment.
+	PendingMessage string
+	// MaxWrongOTPs fails a payment after this many wrong OTPs (0: never).
+	MaxWrongOTPs int
+}
+
+// Fault kinds a beGateway provider can be switched into; the fault's name is
+// "<provider>.<kind>".
+const (
+	FaultAcceptWrongOTP    = "accept-wrong-otp"
+	FaultPartialRefund     = "partial-refund"
+	FaultDropWebhook       = "drop-webhook"
+	FaultCreatedSuccessful = "created-successful"
+	FaultNoDuplicateCheck  = "no-duplicate-check"
+	FaultBadSignature      = "bad-webhook-signature"
+	FaultAnyCredentials    = "any-credentials"
+)
+
+// DuplicateWindow is how long after a confirmation request another one for the same uid is
+// declined unless skip_duplicate_check is true (document 000, Transaction confirmation).
+const DuplicateWindow = 30 * time.Second
+
+// Engine is a simulated beGateway provider.
+type Engine struct {
+	cfg Config
+	env sim.Env
+	key *rsa.PrivateKey
+
+	mu    sync.Mutex
+	txs   map[string]*Tx
+	order []string
+}
+
+// New returns an engine; it generates the shop's webhook key pair.
+func New(cfg Config, env sim.Env) (*Engine, error) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		return nil, fmt.Errorf("generate webhook key: %w", err)
+	}
+	e := &Engine{cfg: cfg, env: env, key: key, txs: map[string]*Tx{}}
+	env.Clock.OnAdvance(func(now time.Time) {
+		e.mu.Lock()
+		defer e.mu.Unlock()
+		e.expireDue(now)
+	})
+	return e, nil
+}
+
+// Fault reports whether a fault of this provider is switched on.
+func (e *Engine) Fault(kind string) bool { return e.env.Faults.On(e.cfg.Provider + "." + kind) }
+
+// Env is the simulator environment.
+func (e *Engine) Env() sim.Env { return e.env }
+
+// Handler serves the /beyag paths.
+func (e *Engine) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /beyag/transactions/payments", e.auth(e.createPayment))
+	mux.HandleFunc("POST /beyag/transactions/{uid}/confirm", e.auth(e.confirm))
+	mux.HandleFunc("POST /beyag/transactions/refunds", e.auth(e.refund))
+	mux.HandleFunc("GET /beyag/transactions/tracking_id/{tracking_id}", e.auth(e.byTrackingID))
+	mux.HandleFunc("GET /beyag/transactions/{uid}", e.auth(e.transaction))
+	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, http.StatusNotFound, "Not found.", "system", "No such endpoint.")
+	})
+	return mux
+}
+
+// WebhookKey is the public half of the shop's signing key.
+func (e *Engine) WebhookKey() *rsa.PublicKey { return &e.key.PublicKey }
+
+// OTP returns the OTP sent for a payment.
+func (e *Engine) OTP(uid string) (sim.OTPInfo, bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	tx, ok := e.txs[uid]
+	if !ok || tx.OTP == "" {
+		return sim.OTPInfo{}, false
+	}
+	return sim.OTPInfo{OTP: tx.OTP, IssuedAt: tx.OTPIssuedAt}, true
+}
+
+// Reset forgets every transaction.
+func (e *Engine) Reset() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.txs = map[string]*Tx{}
+	e.order = nil
+}
+
+func (e *Engine) auth(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		creds := e.env.Credentials
+		if !e.Fault(FaultAnyCredentials) && !signing.CheckBasic(r.Header.Get("Authorization"), creds.ID, creds.Secret) {
+			writeUnauthorized(w)
+			return
+		}
+		e.mu.Lock()
+		e.expireDue(e.env.Clock.Now())
+		e.mu.Unlock()
+		h(w, r)
+	}
+}
+
+// readRequest decodes {"request": {...}}; on failure it answers and returns nil.
+func readRequest(w http.ResponseWriter, r *http.Request) map[string]any {
+	var body map[string]any
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
+	dec.UseNumber()
+	if err := dec.Decode(&body); err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "Unprocessable entity: the body is not a JSON object.", "request", "is not valid JSON")
+		return nil
+	}
+	req, ok := body["request"].(map[string]any)
+	if !ok {
+		var errs FieldErrors
+		errs.Add("request", "is missing")
+		writeFieldErrors(w, &errs)
+		return nil
+	}
+	return req
+}
+
+func (e *Engine) newUID() string { return e.env.Rand.UUID() }
+
+// store keeps a new transaction; the caller holds the lock.
+func (e *Engine) store(tx *Tx) {
+	e.txs[tx.UID] = tx
+	e.order = append(e.order, tx.UID)
+}
+
+// setStatus moves a payment to a new status and notifies the merchant; the caller holds the lock.
+func (e *Engine) setStatus(tx *Tx, status, message string) {
+	now := e.env.Clock.Now()
+	tx.Status = status
+	tx.Message = message
+	tx.PayMessage = message
+	tx.UpdatedAt = now
+	tx.seq++
+	if status == Successful {
+		tx.PaidAt = &now
+	}
+	e.notify(tx, true)
+}
+
+// notify sends the webhook for tx's current status, if the payment asked for them.
+func (e *Engine) notify(tx *Tx, final bool) {
+	if tx.NotifyURL == "" || (final && e.Fault(FaultDropWebhook)) {
+		return
+	}
+	body, err := json.Marshal(map[string]any{"transaction": e.render(tx)})
+	if err != nil {
+		return
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("Authorization", signing.BasicAuth(e.env.Credentials.ID, e.env.Credentials.Secret))
+	signed := body
+	if e.Fault(FaultBadSignature) {
+		signed = append([]byte("tampered"), body...)
+	}
+	if sig, err := signing.SignRSASHA256(e.key, signed); err == nil {
+		h.Set("Content-Signature", sig)
+	}
+	e.env.Dispatcher.Send(sim.Callback{URL: tx.NotifyURL, Header: h, Body: body})
+}
+
+// expireDue expires pending payments whose expired_at has passed; the caller holds the lock.
+func (e *Engine) expireDue(now time.Time) {
+	for _, uid := range e.order {
+		tx := e.txs[uid]
+		if tx.Type == "payment" && tx.Status == Pending && tx.ExpiredAt != nil && !now.Before(*tx.ExpiredAt) {
+			e.setStatus(tx, Expired, "Transaction was expired.")
+		}
+	}
+}
+
+func (e *Engine) transaction(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	tx, ok := e.txs[r.PathValue("uid")]
+	if !ok {
+		writeNotFound(w, "uid")
+		return
+	}
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": e.render(tx)})
+}
+
+func (e *Engine) byTrackingID(w http.ResponseWriter, r *http.Request) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	id := r.PathValue("tracking_id")
+	// Newest first (providers-facts.md 1.10): e.order is in creation order.
+	var list []*Tx
+	for i := len(e.order) - 1; i >= 0; i-- {
+		if tx := e.txs[e.order[i]]; tx.Type == "payment" && tx.TrackingID == id {
+			list = append(list, tx)
+		}
+	}
+	out := []any{}
+	for i, tx := range list {
+		if i == 100 {
+			break
+		}
+		out = append(out, e.render(tx))
+	}
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"transactions": out})
+}
+
+// Seed makes a payment directly, pending or already successful, for a provider state.
+func (e *Engine) Seed(amount int64, successful bool) *Tx {
+	now := e.env.Clock.Now()
+	tx := &Tx{
+		UID: e.newUID(), Type: "payment", Status: Pending, Amount: amount, Currency: firstOr(e.cfg.Currencies, "USD"),
+		Description: "provider state", Language: "en", MethodType: e.cfg.Method.Type(),
+		Section: map[string]any{"type": e.cfg.Method.Type()}, Message: e.cfg.PendingMessage,
+		PayMessage: e.cfg.PendingMessage, CreatedAt: now, UpdatedAt: now, RefID: e.env.Rand.UUID(),
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.store(tx)
+	e.cfg.Method.Created(e, tx)
+	if successful {
+		e.setStatus(tx, Successful, "Transaction was successfully processed.")
+	}
+	return tx
+}
+
+func firstOr(list []string, def string) string {
+	if len(list) > 0 {
+		return list[0]
+	}
+	return def
+}

@@ -1,0 +1,112 @@
+package beyag
+
+import (
+	"time"
+)
+
+// Statuses of beGateway transactions.
+const (
+	Pending    = "pending"
+	Successful = "successful"
+	Failed     = "failed"
+	Expired    = "expired"
+)
+
+// Tx is a simulated transaction (a payment or a refund).
+type Tx struct {
+	UID         string
+	Type        string
+	Status      string
+	Amount      int64
+	Currency    string
+	Description string
+	TrackingID  string
+	Language    string
+	Test        bool
+	Message     string
+	PayMessage  string
+	RefID       string
+	ReturnURL   string
+	NotifyURL   string
+	IP          string
+	Email       string
+	Customer    map[string]any
+	Section     map[string]any
+	MethodType  string
+	ExpiredAt   *time.Time
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+	PaidAt      *time.Time
+	ParentUID   string
+	Reason      string
+	Refunded    bool
+	seq         int
+
+	// OTP state of a payment that is confirmed with a one-time password.
+	OTP            string
+	OTPIssuedAt    time.Time
+	WrongOTPs      int
+	LastConfirmAt  time.Time
+	hasConfirmedAt bool
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// render is the transaction object of answers, status queries and webhooks.
+func (e *Engine) render(tx *Tx) map[string]any {
+	if tx.Type == "refund" {
+		out := map[string]any{
+			"uid": tx.UID, "parent_uid": tx.ParentUID, "type": "refund", "status": tx.Status,
+			"amount": tx.Amount, "currency": tx.Currency, "message": tx.Message, "reason": tx.Reason,
+			"created_at": ts(tx.CreatedAt), "updated_at": ts(tx.UpdatedAt), "test": tx.Test,
+			"tracking_id": orNil(tx.TrackingID),
+			"refund":      map[string]any{"status": tx.Status, "message": tx.Message, "ref_id": tx.RefID},
+		}
+		if tx.PaidAt != nil {
+			out["paid_at"] = ts(*tx.PaidAt)
+		}
+		return out
+	}
+	out := map[string]any{
+		"uid":         tx.UID,
+		"type":        tx.Type,
+		"status":      tx.Status,
+		"amount":      tx.Amount,
+		"currency":    tx.Currency,
+		"description": tx.Description,
+		"created_at":  ts(tx.CreatedAt),
+		"updated_at":  ts(tx.UpdatedAt),
+		"method_type": tx.MethodType,
+		"receipt_url": e.cfg.ReceiptBase + tx.UID + "/" + tx.RefID + "?language=" + tx.Language,
+		"payment": map[string]any{
+			"status":     tx.Status,
+			"gateway_id": e.cfg.GatewayID,
+			"ref_id":     tx.RefID,
+			"message":    tx.PayMessage,
+		},
+		tx.MethodType:           tx.Section,
+		"customer":              map[string]any{"email": orNil(tx.Email), "ip": orNil(tx.IP)},
+		"manually_corrected_at": nil,
+		"version":               tx.seq,
+		"message":               tx.Message,
+		"tracking_id":           orNil(tx.TrackingID),
+		"test":                  tx.Test,
+		"language":              tx.Language,
+		"additional_data":       map[string]any{"payment_method": map[string]any{"type": "alternative"}},
+		"gateway":               map[string]any{"iframe": false},
+	}
+	if tx.PaidAt != nil {
+		out["paid_at"] = ts(*tx.PaidAt)
+	}
+	if tx.ExpiredAt != nil {
+		out["expired_at"] = ts(*tx.ExpiredAt)
+	}
+	return out
+}

@@ -1,0 +1,189 @@
+package sim
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/paycert/paycert/harness/clock"
+)
+
+// RetrySchedule is how long after the first attempt each further attempt to deliver a callback is
+// made, on the simulator's clock. The providers' documents give no schedule for beGateway; this
+// one is recorded as a decision in the errata ledgers.
+var RetrySchedule = []time.Duration{10 * time.Second, time.Minute, 5 * time.Minute, 30 * time.Minute}
+
+// Callback is one HTTP request the simulator sends to a merchant.
+type Callback struct {
+	URL    string
+	Header http.Header
+	Body   []byte
+}
+
+// Attempt is one try at delivering a callback, kept for the control API and tests.
+type Attempt struct {
+	URL    string
+	At     time.Time
+	Status int
+	Err    string
+}
+
+type pending struct {
+	cb       Callback
+	first    time.Time
+	attempts int
+	next     time.Time
+}
+
+// Dispatcher delivers callbacks in order, retrying failed ones on the RetrySchedule as the
+// simulator's clock passes. It runs one goroutine until Close.
+type Dispatcher struct {
+	clock *clock.Sim
+	http  *http.Client
+
+	mu      sync.Mutex
+	queue   []*pending
+	history []Attempt
+	wake    chan struct{}
+	done    chan struct{}
+	stopped chan struct{}
+}
+
+// NewDispatcher starts a dispatcher on the clock c.
+func NewDispatcher(c *clock.Sim) *Dispatcher {
+	d := &Dispatcher{
+		clock:   c,
+		http:    &http.Client{Timeout: 5 * time.Second},
+		wake:    make(chan struct{}, 1),
+		done:    make(chan struct{}),
+		stopped: make(chan struct{}),
+	}
+	c.OnAdvance(func(time.Time) { d.poke() })
+	go d.run()
+	return d
+}
+
+// Send queues a callback for delivery now.
+func (d *Dispatcher) Send(cb Callback) {
+	now := d.clock.Now()
+	d.mu.Lock()
+	d.queue = append(d.queue, &pending{cb: cb, first: now, next: now})
+	d.mu.Unlock()
+	d.poke()
+}
+
+// History returns every delivery attempt so far.
+func (d *Dispatcher) History() []Attempt {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]Attempt(nil), d.history...)
+}
+
+// Reset drops every queued callback and the history.
+func (d *Dispatcher) Reset() {
+	d.mu.Lock()
+	d.queue = nil
+	d.history = nil
+	d.mu.Unlock()
+}
+
+// Close stops the dispatcher; queued callbacks are dropped.
+func (d *Dispatcher) Close() {
+	select {
+	case <-d.done:
+	default:
+		close(d.done)
+	}
+	<-d.stopped
+}
+
+func (d *Dispatcher) poke() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (d *Dispatcher) run() {
+	defer close(d.stopped)
+	// A running clock moves without Advance, so the queue is also looked at on a ticker.
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for d.deliverDue() {
+		}
+		select {
+		case <-d.done:
+			return
+		case <-d.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// deliverDue attempts the first due callback; it reports whether it attempted one.
+func (d *Dispatcher) deliverDue() bool {
+	now := d.clock.Now()
+	d.mu.Lock()
+	var p *pending
+	for _, q := range d.queue {
+		if !q.next.After(now) {
+			p = q
+			break
+		}
+	}
+	if p == nil {
+		d.mu.Unlock()
+		return false
+	}
+	d.mu.Unlock()
+
+	status, errText := d.attempt(p.cb)
+
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.history = append(d.history, Attempt{URL: p.cb.URL, At: now, Status: status, Err: errText})
+	p.attempts++
+	if status/100 == 2 || p.attempts > len(RetrySchedule) {
+		d.remove(p)
+	} else {
+		p.next = p.first.Add(RetrySchedule[p.attempts-1])
+	}
+	return true
+}
+
+func (d *Dispatcher) remove(p *pending) {
+	for i, q := range d.queue {
+		if q == p {
+			d.queue = append(d.queue[:i], d.queue[i+1:]...)
+			return
+		}
+	}
+}
+
+func (d *Dispatcher) attempt(cb Callback) (int, string) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		select {
+		case <-d.done:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
+	if err != nil {
+		return 0, err.Error()
+	}
+	req.Header = cb.Header.Clone()
+	resp, err := d.http.Do(req)
+	if err != nil {
+		return 0, err.Error()
+	}
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	resp.Body.Close()
+	return resp.StatusCode, ""
+}
