@@ -57,6 +57,8 @@ type Config struct {
 	WaitTimeout    time.Duration
 	// ReportDir is where the run writes its report.
 	ReportDir string
+	// AssetsDir, when set, is a checkout whose specs/ and schemas/ replace the embedded ones.
+	AssetsDir string
 	// Sim holds the embedded simulator's settings.
 	Sim SimSettings
 }
@@ -65,6 +67,8 @@ type Config struct {
 type SimSettings struct {
 	Seed   int64
 	Faults []string
+	// OTPDigits overrides the length of the OTPs the simulator sends (0: as documented).
+	OTPDigits int
 }
 
 // Error is a configuration error; Setting names the environment variable or file key at fault.
@@ -135,6 +139,7 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 	c.CallbackListen = pick("PAYCERT_CALLBACK_LISTEN", fc.Callback.Listen)
 	c.CallbackPublicURL = pick("PAYCERT_CALLBACK_PUBLIC_URL", fc.Callback.PublicURL)
 	c.ReportDir = pick("PAYCERT_REPORT_DIR", fc.ReportDir)
+	c.AssetsDir = getenv("PAYCERT_ASSETS_DIR")
 	if c.Clock == "" {
 		c.Clock = "auto"
 	}
@@ -191,6 +196,13 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 		if c.Sim.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
 			errs = append(errs, &Error{"PAYCERT_SIM_SEED", fmt.Sprintf("%q is not an integer", v)})
 		}
+	}
+	if v := getenv("PAYCERT_SIM_OTP_DIGITS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 4 || n > 12 {
+			errs = append(errs, &Error{"PAYCERT_SIM_OTP_DIGITS", fmt.Sprintf("%q is not a length from 4 to 12", v)})
+		}
+		c.Sim.OTPDigits = n
 	}
 	if v := getenv("PAYCERT_SIM_FAULTS"); v != "" {
 		for _, f := range strings.Split(v, ",") {

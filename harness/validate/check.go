@@ -214,4 +214,3 @@ func envelopeFindings(err error, rule string) Findings {
 	}
 	return Findings{{Where: "request", Message: err.Error(), Rule: rule}}
 }
-

@@ -1,0 +1,143 @@
+package conformance
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/requirements"
+)
+
+// BuildReport turns a Ginkgo suite report into a conformance report. sess may be nil when the
+// suite could not set up; then the failure of the setup is the report's harness error.
+func BuildReport(gr types.Report, s Suite, cat *requirements.Catalogue, sess *Session) *report.Report {
+	r := &report.Report{Tool: "paycert", RunID: RunID(), Started: gr.StartTime, Finished: gr.EndTime}
+	if sess != nil {
+		r.Targets = []report.Target{sess.Target()}
+	} else {
+		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: "not set up"}}
+	}
+	for _, req := range cat.Items {
+		r.Requirements = append(r.Requirements, report.Requirement{Requirement: req, Suite: s.Name})
+	}
+	for _, sr := range gr.SpecReports {
+		if sr.LeafNodeType != types.NodeTypeIt {
+			if sr.State.Is(types.SpecStateFailureStates) {
+				r.Errors = append(r.Errors, fmt.Sprintf("%s %s: %s", s.Name, sr.LeafNodeType, sr.Failure.Message))
+			}
+			continue
+		}
+		r.Specs = append(r.Specs, specResult(s.Name, sr))
+	}
+	if !gr.SuiteSucceeded && len(gr.SpecialSuiteFailureReasons) > 0 && len(r.Specs) == 0 {
+		r.Errors = append(r.Errors, s.Name+": "+strings.Join(gr.SpecialSuiteFailureReasons, "; "))
+	}
+	r.Judge()
+	return r
+}
+
+func specResult(suite string, sr types.SpecReport) report.Spec {
+	full := sr.FullText()
+	sum := sha256.Sum256([]byte(suite + "\x00" + full))
+	sp := report.Spec{
+		ID:       suite + "-" + slug(sr.LeafNodeText) + "-" + hex.EncodeToString(sum[:3]),
+		Suite:    suite,
+		Name:     full,
+		Labels:   sr.Labels(),
+		State:    sr.State.String(),
+		Duration: sr.RunTime,
+	}
+	for _, l := range sp.Labels {
+		if requirements.IsID(l) {
+			sp.Requirements = append(sp.Requirements, l)
+		}
+	}
+	if sr.State != types.SpecStatePassed {
+		sp.Failure = sr.Failure.Message
+		if sr.Failure.Location.FileName != "" {
+			sp.Location = sr.Failure.Location.String()
+		}
+	}
+	for _, e := range sr.ReportEntries {
+		if e.Name != TranscriptEntry {
+			continue
+		}
+		var xs []record.Exchange
+		if err := json.Unmarshal([]byte(e.Value.String()), &xs); err == nil {
+			sp.Exchanges = append(sp.Exchanges, xs...)
+		}
+	}
+	return sp
+}
+
+// RunID names a run: PAYCERT_RUN_ID when set (paycert run sets it for every suite of a run),
+// else the time.
+func RunID() string {
+	if id := os.Getenv("PAYCERT_RUN_ID"); id != "" {
+		return id
+	}
+	return time.Now().UTC().Format("20060102-150405")
+}
+
+// ReportDir is where a suite's report goes: PAYCERT_REPORT_DIR, or reports/<run> at the top of
+// the checkout.
+func ReportDir(configured, runID string) string {
+	if configured != "" {
+		return configured
+	}
+	return filepath.Join(moduleRoot(), "reports", runID)
+}
+
+// WriteReport writes the bundle and prints the one-screen summary.
+func WriteReport(dir string, r *report.Report, out io.Writer) error {
+	if err := report.Write(dir, r); err != nil {
+		return err
+	}
+	report.PrintSummary(out, r, dir)
+	return nil
+}
+
+func moduleRoot() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "."
+	}
+	for d := dir; ; d = filepath.Dir(d) {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return dir
+		}
+	}
+}
+
+func slug(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(s) {
+		ok := (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+		switch {
+		case ok:
+			b.WriteRune(c)
+			dash = false
+		case !dash && b.Len() > 0:
+			b.WriteByte('-')
+			dash = true
+		}
+		if b.Len() >= 48 {
+			break
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}

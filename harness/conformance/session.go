@@ -1,0 +1,264 @@
+// Package conformance is what a provider suite stands on: it opens the target a run is configured
+// for (starting the embedded simulator when there is none), gives each spec a recorder, the OTP
+// source, the clock and a webhook inbox, labels specs with requirement IDs checked against the
+// catalogue, decorates failures with the requirement and the document section, and writes the
+// report from ReportAfterSuite.
+package conformance
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+
+	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/clock"
+	"github.com/paycert/paycert/harness/control"
+	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/requirements"
+	"github.com/paycert/paycert/harness/signing"
+	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/harness/target"
+	"github.com/paycert/paycert/harness/validate"
+)
+
+// Capabilities a requirement may need (requirements.Requirement.Needs).
+const (
+	CapOTP        = "otp"
+	CapCallbacks  = "callbacks"
+	CapWebhookKey = "webhook-key"
+	CapControl    = "control"
+)
+
+// Suite names a provider suite and its documents.
+type Suite struct {
+	// Name is the suite's name in reports ("paysage").
+	Name string
+	// Provider is the provider's name in the configuration and on the simulator.
+	Provider string
+	// SpecFile is the provider's OpenAPI document inside the assets.
+	SpecFile string
+	// Catalogues are the requirement catalogues the suite covers.
+	Catalogues []string
+}
+
+// Catalogue loads the suite's requirement catalogues from the embedded assets; it panics when they
+// are broken, which stops the suite at tree construction with the reason.
+func (s Suite) Catalogue() *requirements.Catalogue {
+	c, err := requirements.Load(paycert.Assets(""), s.Catalogues...)
+	if err != nil {
+		panic(fmt.Sprintf("suite %s: %v", s.Name, err))
+	}
+	return c
+}
+
+// Session is a suite's connection to its target, for one test process.
+type Session struct {
+	Suite     Suite
+	Config    target.Config
+	Provider  target.Provider
+	Assets    fs.FS
+	Spec      *validate.Spec
+	Catalogue *requirements.Catalogue
+	Redactor  *record.Redactor
+	HTTP      *http.Client
+	// Control is nil when the target has no control API.
+	Control *control.Client
+	Caps    control.Capabilities
+	// OTP is nil when no OTP source is available.
+	OTP otp.Source
+	// Clock moves the target's time (the control API, or a real wait).
+	Clock clock.Mover
+	// Receiver is nil when callbacks cannot reach the harness.
+	Receiver *receiver.Receiver
+	// WebhookKey verifies webhook signatures; nil when none is known.
+	WebhookKey *rsa.PublicKey
+	// Progress is where waits in real time report.
+	Progress io.Writer
+
+	embedded *sim.Listening
+	missing  map[string]string
+}
+
+// Open reads the configuration and connects to the target; with nothing configured it starts the
+// embedded simulator. A configuration error is returned before any request is sent.
+func Open(ctx context.Context, s Suite, progress io.Writer) (*Session, error) {
+	cfg, err := target.FromEnvironment(s.Provider)
+	if err != nil {
+		return nil, fmt.Errorf("configuration: %w", err)
+	}
+	return OpenConfig(ctx, s, cfg, progress)
+}
+
+// OpenConfig is Open with a configuration already read.
+func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Writer) (*Session, error) {
+	assets := paycert.Assets(cfg.AssetsDir)
+	spec, err := validate.Load(assets, s.SpecFile)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := requirements.Load(assets, s.Catalogues...)
+	if err != nil {
+		return nil, err
+	}
+	sess := &Session{
+		Suite: s, Config: cfg, Assets: assets, Spec: spec, Catalogue: cat, Progress: progress,
+		HTTP:    &http.Client{Timeout: cfg.RequestTimeout},
+		missing: map[string]string{},
+	}
+	if cfg.Embedded {
+		if err := sess.startSimulator(); err != nil {
+			return nil, err
+		}
+	}
+	sess.Provider = sess.Config.Providers[s.Provider]
+	sess.Redactor = record.NewRedactor(sess.Config.Secrets()...)
+	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.ShopID, sess.Provider.SecretKey)[len("Basic "):])
+
+	if sess.Config.ControlURL != "" {
+		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Timeout: cfg.RequestTimeout})
+		caps, err := sess.Control.Capabilities(ctx)
+		if err != nil {
+			sess.Close()
+			return nil, fmt.Errorf("PAYCERT_CONTROL_URL: the control API does not answer: %w", err)
+		}
+		sess.Caps = caps
+	} else {
+		sess.missing[CapControl] = "the target has no test-control API (PAYCERT_CONTROL_URL)"
+	}
+
+	switch {
+	case sess.Config.OTPSource != "":
+		src, err := otp.Parse(sess.Config.OTPSource, sess.Control)
+		if err != nil {
+			sess.Close()
+			return nil, &target.Error{Setting: "PAYCERT_OTP_SOURCE", Problem: err.Error()}
+		}
+		sess.OTP = src
+	case sess.Control != nil && sess.Caps.OTP:
+		sess.OTP = otp.Control{Client: sess.Control}
+	default:
+		sess.missing[CapOTP] = "no OTP source: the target has no control API that reads OTPs and PAYCERT_OTP_SOURCE is not set"
+	}
+
+	if sess.Control != nil && sess.Caps.Clock == "virtual" && sess.Config.Clock != "real" {
+		sess.Clock = sess.Control
+	} else {
+		sess.Clock = clock.Wait{Progress: progress}
+	}
+
+	if cfg.Callbacks {
+		rcv, err := receiver.Start(cfg.CallbackListen, cfg.CallbackPublicURL)
+		if err != nil {
+			sess.Close()
+			return nil, &target.Error{Setting: "PAYCERT_CALLBACK_LISTEN", Problem: err.Error()}
+		}
+		sess.Receiver = rcv
+	} else {
+		sess.missing[CapCallbacks] = "callbacks are switched off (PAYCERT_CALLBACKS=false); the target cannot reach the harness"
+	}
+
+	switch {
+	case sess.Provider.WebhookPublicKey != "":
+		key, err := signing.ParsePublicKey(sess.Provider.WebhookPublicKey)
+		if err != nil {
+			sess.Close()
+			return nil, &target.Error{Setting: target.EnvName(s.Provider, "WEBHOOK_PUBLIC_KEY"), Problem: err.Error()}
+		}
+		sess.WebhookKey = key
+	case sess.Control != nil:
+		if pemText, err := sess.Control.WebhookKey(ctx, s.Provider); err == nil {
+			if key, err := signing.ParsePublicKey(pemText); err == nil {
+				sess.WebhookKey = key
+			}
+		}
+	}
+	if sess.WebhookKey == nil {
+		sess.missing[CapWebhookKey] = "no webhook public key: set " + target.EnvName(s.Provider, "WEBHOOK_PUBLIC_KEY")
+	}
+	return sess, nil
+}
+
+// startSimulator starts the embedded reference simulator and points the configuration at it.
+func (s *Session) startSimulator() error {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return fmt.Errorf("simulator credentials: %w", err)
+	}
+	creds := map[string]sim.Credentials{}
+	for _, f := range providers.All() {
+		creds[f.Name] = sim.Credentials{ID: "paycert-" + f.Name, Secret: hex.EncodeToString(b[:])}
+	}
+	seed := s.Config.Sim.Seed
+	if seed == 0 {
+		seed = 1
+	}
+	srv, err := sim.New(sim.Options{Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits, Providers: providers.All(), Credentials: creds})
+	if err != nil {
+		return &target.Error{Setting: "PAYCERT_SIM_FAULTS", Problem: err.Error()}
+	}
+	l, err := srv.Listen("127.0.0.1:0")
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	s.embedded = l
+	s.Config.ControlURL = l.ControlURL()
+	c := creds[s.Suite.Provider]
+	p := s.Config.Providers[s.Suite.Provider]
+	p.URL, p.ShopID, p.SecretKey = l.ProviderURL(s.Suite.Provider), c.ID, c.Secret
+	s.Config.Providers[s.Suite.Provider] = p
+	return nil
+}
+
+// Close stops what the session started.
+func (s *Session) Close() {
+	if s.Receiver != nil {
+		_ = s.Receiver.Close()
+	}
+	if s.embedded != nil {
+		s.embedded.Close()
+	}
+}
+
+// Missing returns why a capability is not available, or "" when it is.
+func (s *Session) Missing(capability string) string { return s.missing[capability] }
+
+// Target describes the target for the report.
+func (s *Session) Target() report.Target {
+	t := report.Target{
+		Suite: s.Suite.Name, Provider: s.Suite.Provider, URL: s.Provider.URL,
+		Control: s.Control != nil, Callbacks: s.Receiver != nil, Kind: "external",
+	}
+	if s.embedded != nil {
+		t.Kind = "embedded simulator"
+	}
+	if s.Clock.Virtual() {
+		t.Clock = "virtual"
+	} else {
+		t.Clock = "real"
+	}
+	if s.OTP != nil {
+		t.OTPSource = s.OTP.Describe()
+	} else {
+		t.OTPSource = "none"
+	}
+	if s.embedded != nil {
+		t.URL = "(in-process) " + t.URL
+	}
+	return t
+}
+
+// WaitContext bounds a wait for a webhook or a status.
+func (s *Session) WaitContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(ctx, s.Config.WaitTimeout)
+}
+

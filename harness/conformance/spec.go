@@ -1,0 +1,164 @@
+package conformance
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/requirements"
+	"github.com/paycert/paycert/harness/validate"
+)
+
+// TranscriptEntry names the report entry that carries a spec's recorded exchanges to
+// ReportAfterSuite, across parallel processes.
+const TranscriptEntry = "paycert-transcript"
+
+// T is one spec's view of the session: its own recorder and webhook inbox.
+type T struct {
+	*Session
+	Rec   *record.Recorder
+	inbox *receiver.Inbox
+}
+
+// Begin starts a spec: it skips the spec, as not applicable and with the reason, when the target
+// lacks a capability its requirements need, and arranges for the spec's exchanges to reach the
+// report.
+func (s *Session) Begin() *T {
+	GinkgoHelper()
+	if s == nil {
+		Fail("the suite did not set up (see the BeforeSuite failure)")
+	}
+	s.skipUnlessCapable(CurrentSpecReport().Labels())
+	t := &T{Session: s, Rec: record.NewRecorder(s.Redactor)}
+	DeferCleanup(func() {
+		xs := t.Rec.Exchanges()
+		if len(xs) == 0 {
+			return
+		}
+		data, err := json.Marshal(xs)
+		if err != nil {
+			Fail(fmt.Sprintf("encode transcript: %v", err))
+		}
+		AddReportEntry(TranscriptEntry, string(data), ReportEntryVisibilityNever)
+	})
+	return t
+}
+
+func (s *Session) skipUnlessCapable(labels []string) {
+	var reasons []string
+	seen := map[string]bool{}
+	for _, l := range labels {
+		r, ok := s.Catalogue.Get(l)
+		if !ok {
+			continue
+		}
+		for _, need := range r.Needs {
+			if why := s.missing[need]; why != "" && !seen[need] {
+				seen[need] = true
+				reasons = append(reasons, why)
+			}
+		}
+	}
+	if len(reasons) > 0 {
+		sort.Strings(reasons)
+		Skip(report.NotApplicablePrefix + strings.Join(reasons, "; "))
+	}
+}
+
+// Inbox is the spec's own webhook inbox (made on first use).
+func (t *T) Inbox() *receiver.Inbox {
+	GinkgoHelper()
+	if t.Receiver == nil {
+		Skip(report.NotApplicablePrefix + t.missing[CapCallbacks])
+	}
+	if t.inbox == nil {
+		t.inbox = t.Receiver.NewInbox(t.Suite.Name)
+	}
+	return t.inbox
+}
+
+// OTPFor returns the OTP sent for a transaction and makes it a secret of the run, so that it is
+// masked wherever it would be written.
+func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
+	GinkgoHelper()
+	if t.OTP == nil {
+		Skip(report.NotApplicablePrefix + t.missing[CapOTP])
+	}
+	code, err := t.OTP.OTP(ctx, otp.Request{Provider: t.Suite.Provider, Transaction: transaction, Phone: phone})
+	if err != nil {
+		Fail(fmt.Sprintf("no OTP for transaction %s from the %s: %v", transaction, t.OTP.Describe(), t.Redactor.String(err.Error())))
+	}
+	t.Redactor.AddSecret(code)
+	return code
+}
+
+// Req labels a spec with requirement IDs and their flows. An ID that is not in the catalogue
+// stops the suite at tree construction.
+func Req(cat *requirements.Catalogue, ids ...string) Labels {
+	var out Labels
+	flows := map[string]bool{}
+	for _, id := range ids {
+		r, ok := cat.Get(id)
+		if !ok {
+			panic(fmt.Sprintf("requirement %s is not in the catalogue %s", id, cat.Name))
+		}
+		out = append(out, id)
+		if !flows[r.Flow] {
+			flows[r.Flow] = true
+			out = append(out, r.Flow)
+		}
+	}
+	return out
+}
+
+// FailHandler returns a Ginkgo fail handler that adds, to every failure, the requirements the
+// failing spec is labelled with: ID, level, paraphrase and the document section.
+func FailHandler(cat *requirements.Catalogue) func(string, ...int) {
+	return func(message string, callerSkip ...int) {
+		skip := 1
+		if len(callerSkip) > 0 {
+			skip += callerSkip[0]
+		}
+		var b strings.Builder
+		b.WriteString(message)
+		for _, l := range CurrentSpecReport().Labels() {
+			if r, ok := cat.Get(l); ok {
+				fmt.Fprintf(&b, "\n\nRequirement %s (%s): %s\n  source: %s", r.ID, r.Level, r.Text, r.Source)
+			}
+		}
+		Fail(b.String(), skip)
+	}
+}
+
+// Doer sends requests for the suite's provider, recorded in the spec's transcript.
+func (t *T) Doer() *exchange.Doer {
+	return &exchange.Doer{Provider: t.Suite.Provider, BaseURL: t.Provider.URL, HTTP: t.HTTP, Spec: t.Spec, Recorder: t.Rec}
+}
+
+// RecordInbound checks a callback the target sent against the spec's callback operation op and
+// keeps it in the transcript; it returns what the check found.
+func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
+	GinkgoHelper()
+	schema, err := t.Spec.BodySchema(op, 0)
+	if err != nil {
+		Fail(fmt.Sprintf("harness error: %v", err))
+	}
+	findings, err := t.Spec.CheckBody(schema, d.Body)
+	if err != nil {
+		Fail(fmt.Sprintf("harness error: %v", err))
+	}
+	t.Rec.Add(record.Raw{
+		Provider: t.Suite.Provider, Operation: op, Direction: record.Inbound, Started: d.Received,
+		Method: d.Method, URL: d.Path, RequestHeader: d.Header, RequestBody: d.Body, Findings: findings,
+	})
+	return findings
+}

@@ -1,0 +1,215 @@
+// Package report is the conformance report of a run: the verdict, the requirement matrix, every
+// spec with its failure and its transcript, and the bundle written from them (report.json,
+// junit.xml, a self-contained index.html, transcripts and a manifest of SHA-256 hashes). Reports
+// of several runs (a CI matrix, several suites) merge into one.
+package report
+
+import (
+	"sort"
+	"time"
+
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/requirements"
+)
+
+// Requirement statuses.
+const (
+	Passed        = "passed"
+	Failed        = "failed"
+	NotRun        = "not run"
+	NotApplicable = "not applicable"
+	NotCovered    = "not covered"
+)
+
+// Verdicts.
+const (
+	Conformant    = "conformant"
+	NonConformant = "non-conformant"
+	Incomplete    = "incomplete"
+	HarnessError  = "error"
+)
+
+// Report is one run's result, or several merged.
+type Report struct {
+	Tool     string    `json:"tool"`
+	RunID    string    `json:"run_id"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Targets  []Target  `json:"targets"`
+	// Verdict is conformant, non-conformant, incomplete (no failure, but MUST requirements not
+	// run) or error (the harness could not run).
+	Verdict      string        `json:"verdict"`
+	Summary      Summary       `json:"summary"`
+	Requirements []Requirement `json:"requirements"`
+	Specs        []Spec        `json:"specs"`
+	// Errors are the harness's own failures (a suite that could not set up).
+	Errors []string `json:"errors,omitempty"`
+}
+
+// Target describes what a suite ran against.
+type Target struct {
+	Suite     string            `json:"suite"`
+	Provider  string            `json:"provider"`
+	Kind      string            `json:"kind"`
+	URL       string            `json:"url"`
+	Control   bool              `json:"control_api"`
+	Clock     string            `json:"clock"`
+	OTPSource string            `json:"otp_source"`
+	Callbacks bool              `json:"callbacks"`
+	Notes     map[string]string `json:"notes,omitempty"`
+}
+
+// Summary counts requirements and specs by status.
+type Summary struct {
+	Requirements map[string]int `json:"requirements"`
+	MustNotRun   int            `json:"must_not_run"`
+	Specs        map[string]int `json:"specs"`
+}
+
+// Requirement is one catalogue entry with its result.
+type Requirement struct {
+	requirements.Requirement
+	Suite  string   `json:"suite"`
+	Status string   `json:"status"`
+	Specs  []string `json:"specs"`
+	// Reason says why it was not run or not applicable.
+	Reason string `json:"reason,omitempty"`
+}
+
+// Spec is one Ginkgo spec's result.
+type Spec struct {
+	ID           string   `json:"id"`
+	Suite        string   `json:"suite"`
+	Name         string   `json:"name"`
+	Labels       []string `json:"labels"`
+	Requirements []string `json:"requirements"`
+	// State is passed, failed, skipped, pending, panicked, interrupted, aborted or timedout.
+	State    string        `json:"state"`
+	Duration time.Duration `json:"duration_ns"`
+	Failure  string        `json:"failure,omitempty"`
+	Location string        `json:"location,omitempty"`
+	// Transcript is the path, inside the bundle, of the spec's recorded exchanges.
+	Transcript string            `json:"transcript,omitempty"`
+	Exchanges  []record.Exchange `json:"-"`
+}
+
+// Failed reports whether the spec's state is a failure.
+func (s Spec) Failed() bool {
+	switch s.State {
+	case "failed", "panicked", "interrupted", "aborted", "timedout":
+		return true
+	}
+	return false
+}
+
+// NotApplicablePrefix starts the skip message of a spec whose target lacks a capability.
+const NotApplicablePrefix = "not applicable: "
+
+// Judge fills in the requirement statuses, the summary and the verdict from the specs.
+func (r *Report) Judge() {
+	bySpec := map[string][]Spec{}
+	for _, s := range r.Specs {
+		for _, id := range s.Requirements {
+			bySpec[s.Suite+"\x00"+id] = append(bySpec[s.Suite+"\x00"+id], s)
+		}
+	}
+	r.Summary = Summary{Requirements: map[string]int{}, Specs: map[string]int{}}
+	anyFailed := false
+	for i := range r.Requirements {
+		req := &r.Requirements[i]
+		specs := bySpec[req.Suite+"\x00"+req.ID]
+		req.Specs = req.Specs[:0]
+		var passed, failed, applicable int
+		var reasons []string
+		for _, s := range specs {
+			req.Specs = append(req.Specs, s.ID)
+			switch {
+			case s.Failed():
+				failed++
+			case s.State == "passed":
+				passed++
+			default:
+				if len(s.Failure) >= len(NotApplicablePrefix) && s.Failure[:len(NotApplicablePrefix)] == NotApplicablePrefix {
+					applicable++
+				}
+				if s.Failure != "" {
+					reasons = append(reasons, s.Failure)
+				} else {
+					reasons = append(reasons, s.State)
+				}
+			}
+		}
+		switch {
+		case len(specs) == 0:
+			req.Status, req.Reason = NotCovered, "no spec tests this requirement"
+		case failed > 0:
+			req.Status = Failed
+			anyFailed = true
+		case passed > 0:
+			req.Status = Passed
+		case applicable == len(specs):
+			req.Status, req.Reason = NotApplicable, uniqueJoin(reasons)
+		default:
+			req.Status, req.Reason = NotRun, uniqueJoin(reasons)
+		}
+		r.Summary.Requirements[req.Status]++
+		if req.Level == requirements.Must && req.Status != Passed && req.Status != Failed {
+			r.Summary.MustNotRun++
+		}
+	}
+	for _, s := range r.Specs {
+		r.Summary.Specs[s.State]++
+		if s.Failed() {
+			anyFailed = true
+		}
+	}
+	switch {
+	case len(r.Errors) > 0:
+		r.Verdict = HarnessError
+	case anyFailed:
+		r.Verdict = NonConformant
+	case r.Summary.MustNotRun > 0:
+		r.Verdict = Incomplete
+	default:
+		r.Verdict = Conformant
+	}
+}
+
+func uniqueJoin(list []string) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	res := ""
+	for i, s := range out {
+		if i > 0 {
+			res += "; "
+		}
+		res += s
+	}
+	return res
+}
+
+// Merge combines reports of several suites or runs into one and judges it.
+func Merge(runID string, parts ...*Report) *Report {
+	out := &Report{Tool: "paycert", RunID: runID}
+	for _, p := range parts {
+		if out.Started.IsZero() || (!p.Started.IsZero() && p.Started.Before(out.Started)) {
+			out.Started = p.Started
+		}
+		if p.Finished.After(out.Finished) {
+			out.Finished = p.Finished
+		}
+		out.Targets = append(out.Targets, p.Targets...)
+		out.Requirements = append(out.Requirements, p.Requirements...)
+		out.Specs = append(out.Specs, p.Specs...)
+		out.Errors = append(out.Errors, p.Errors...)
+	}
+	out.Judge()
+	return out
+}

@@ -1,0 +1,49 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// PrintSummary writes the one-screen summary of a run: the verdict, the requirement counts, the
+// failed requirements and where the bundle is.
+func PrintSummary(w io.Writer, r *Report, dir string) {
+	line := strings.Repeat("─", 72)
+	fmt.Fprintln(w, line)
+	fmt.Fprintf(w, "paycert %s: %s\n", r.RunID, strings.ToUpper(r.Verdict))
+	for _, t := range r.Targets {
+		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource)
+	}
+	s := r.Summary.Requirements
+	fmt.Fprintf(w, "  requirements: %d passed, %d failed, %d not run, %d not applicable, %d not covered (%d MUST not run)\n",
+		s[Passed], s[Failed], s[NotRun], s[NotApplicable], s[NotCovered], r.Summary.MustNotRun)
+	fmt.Fprintf(w, "  specs: %d passed, %d failed, %d skipped\n", r.Summary.Specs["passed"], countFailed(r), r.Summary.Specs["skipped"])
+	for _, req := range r.Requirements {
+		if req.Status == Failed {
+			fmt.Fprintf(w, "  FAILED %s (%s) %s\n", req.ID, req.Level, req.Text)
+		}
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "  ERROR %s\n", firstLine(e))
+	}
+	if dir != "" {
+		fmt.Fprintf(w, "  report: %s/%s\n", dir, HTMLFile)
+	}
+	fmt.Fprintln(w, line)
+}
+
+func countFailed(r *Report) int {
+	n := 0
+	for _, s := range r.Specs {
+		if s.Failed() {
+			n++
+		}
+	}
+	return n
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
+}

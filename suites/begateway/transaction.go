@@ -1,0 +1,239 @@
+package begateway
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	bgw "github.com/paycert/paycert/harness/begateway"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/requirements"
+	"github.com/paycert/paycert/harness/validate"
+)
+
+// Provider is what the shared specs need from a beGateway provider suite.
+type Provider struct {
+	// Session returns the suite's session (set up in BeforeSuite, after the tree is built).
+	Session func() *conformance.Session
+	// Catalogue is the suite's merged catalogue; it must hold the BGW requirements.
+	Catalogue *requirements.Catalogue
+	// NewPayment returns a valid payment request of the provider's method, with notification_url
+	// when it is not empty.
+	NewPayment func(notificationURL string) jsondoc.Doc
+	// Complete makes a pending payment successful the way the provider does it (PaySage: confirm
+	// with the OTP).
+	Complete func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc)
+}
+
+// final statuses of a beGateway payment.
+var final = map[string]bool{"successful": true, "failed": true, "expired": true, "error": true}
+
+// DescribeTransactionAPI declares the shared specs.
+func DescribeTransactionAPI(p Provider) bool {
+	req := func(ids ...string) Labels { return conformance.Req(p.Catalogue, ids...) }
+
+	return Describe("beGateway transaction API", func() {
+		var (
+			t  *conformance.T
+			cl *bgw.Client
+		)
+		BeforeEach(func() {
+			t = p.Session().Begin()
+			cl = bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
+		})
+
+		create := func(ctx context.Context, body jsondoc.Doc) string {
+			GinkgoHelper()
+			res := conformance.Must(cl.CreatePayment(ctx, body))
+			conformance.Conforms(res, http.StatusOK)
+			uid := res.String("transaction.uid")
+			Expect(uid).NotTo(BeEmpty(), "the payment answer has no transaction.uid\n%s", res.Describe())
+			return uid
+		}
+
+		Context("authentication", func() {
+			It("refuses wrong shop credentials and makes no transaction", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
+				body := p.NewPayment("")
+				wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-" + t.Provider.SecretKey[:min(4, len(t.Provider.SecretKey))]}
+				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: body, Auth: &wrong}))
+				conformance.Refused(res)
+				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
+
+				tracking := jsondoc.String(body, "request.tracking_id")
+				list := conformance.Must(cl.ByTrackingID(ctx, tracking))
+				conformance.Conforms(list, http.StatusOK)
+				_, made := jsondoc.Get(list.Value, "transactions.0")
+				Expect(made).To(BeFalse(), "a refused request made a transaction\n%s", list.Describe())
+			})
+
+			It("refuses a request without credentials", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
+				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: p.NewPayment(""), NoAuth: true}))
+				conformance.Refused(res)
+				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 without credentials\n%s", res.Describe())
+			})
+		})
+
+		DescribeTable("refuses a payment with a broken generic field",
+			func(ctx SpecContext, breakIt func(jsondoc.Doc)) {
+				body := p.NewPayment("")
+				breakIt(body)
+				res := conformance.Must(cl.CreatePayment(ctx, body))
+				conformance.Refused(res)
+			},
+			Entry("amount missing", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.amount") }),
+			Entry("amount as a string", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.amount", "1000") }),
+			Entry("amount with a fraction", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.amount", 10.5) }),
+			Entry("currency missing", req("BGW-PAY-002", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.currency") }),
+			Entry("description missing", req("BGW-PAY-003", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.description") }),
+			Entry("description of 256 characters", req("BGW-PAY-003", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.description", strings.Repeat("d", 256)) }),
+			Entry("method.type missing", req("BGW-PAY-004", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.method.type") }),
+		)
+
+		It("accepts a description of 255 characters", req("BGW-PAY-003"), func(ctx SpecContext) {
+			body := p.NewPayment("")
+			set(body, "request.description", strings.Repeat("d", 255))
+			create(ctx, body)
+		})
+
+		It("answers an accepted payment with the transaction object, echoing the request", req("BGW-PAY-005", "BGW-PAY-006"), func(ctx SpecContext) {
+			body := p.NewPayment("")
+			res := conformance.Must(cl.CreatePayment(ctx, body))
+			conformance.Conforms(res, http.StatusOK)
+			for _, k := range []string{"currency", "description", "tracking_id"} {
+				Expect(res.String("transaction."+k)).To(Equal(jsondoc.String(body, "request."+k)), "transaction.%s does not echo the request\n%s", k, res.Describe())
+			}
+			amount, _ := jsondoc.Int(body, "request.amount")
+			got, ok := res.Int("transaction.amount")
+			Expect(ok && got == amount).To(BeTrue(), "transaction.amount %d does not echo the request's %d\n%s", got, amount, res.Describe())
+		})
+
+		Context("status query", func() {
+			It("answers the current status by uid", req("BGW-STATUS-001"), func(ctx SpecContext) {
+				uid := create(ctx, p.NewPayment(""))
+				res := conformance.Must(cl.Transaction(ctx, uid))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.uid")).To(Equal(uid), "the status query answered another transaction\n%s", res.Describe())
+				Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment's status is not pending\n%s", res.Describe())
+			})
+
+			It("answers the payments of a tracking_id, newest first", req("BGW-STATUS-002"), func(ctx SpecContext) {
+				first := p.NewPayment("")
+				second := p.NewPayment("")
+				set(second, "request.tracking_id", jsondoc.String(first, "request.tracking_id"))
+				older := create(ctx, first)
+				Expect(t.Clock.Advance(ctx, time.Second)).To(Succeed())
+				newer := create(ctx, second)
+				res := conformance.Must(cl.ByTrackingID(ctx, jsondoc.String(first, "request.tracking_id")))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transactions.0.uid")).To(Equal(newer), "the newest payment is not first\n%s", res.Describe())
+				Expect(res.String("transactions.1.uid")).To(Equal(older), "the older payment is not second\n%s", res.Describe())
+			})
+
+			It("answers 404 with the error body for an unknown uid", req("BGW-STATUS-003", "BGW-ERR-001"), func(ctx SpecContext) {
+				res := conformance.Must(cl.Transaction(ctx, "00000000-0000-4000-8000-000000000000"))
+				conformance.Refused(res)
+				Expect(res.Status).To(Equal(http.StatusNotFound), "want 404 for an unknown uid\n%s", res.Describe())
+			})
+
+			It("expires a payment that is not completed by expired_at", req("BGW-PAY-007"), func(ctx SpecContext) {
+				now := time.Now()
+				if t.Control != nil {
+					var err error
+					now, err = t.Control.Now(ctx)
+					Expect(err).NotTo(HaveOccurred())
+				}
+				body := p.NewPayment("")
+				set(body, "request.expired_at", now.Add(time.Minute).Format("2006-01-02T15:04:05-07:00"))
+				uid := create(ctx, body)
+				Expect(t.Clock.Advance(ctx, time.Minute+5*time.Second)).To(Succeed())
+				res := conformance.Must(cl.Transaction(ctx, uid))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).To(Equal("expired"), "the payment did not expire at expired_at\n%s", res.Describe())
+			})
+		})
+
+		Context("webhooks", func() {
+			finished := func(ctx context.Context) (receiver.Delivery, jsondoc.Doc, string) {
+				GinkgoHelper()
+				inbox := t.Inbox()
+				body := p.NewPayment(inbox.URL())
+				uid := create(ctx, body)
+				p.Complete(ctx, t, cl, uid, body)
+				wctx, cancel := t.WaitContext(ctx)
+				defer cancel()
+				d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
+					v, _ := jsondoc.Get(decode(d.Body), "transaction.status")
+					s, _ := v.(string)
+					return final[s]
+				})
+				for _, got := range inbox.All() {
+					t.RecordInbound(bgw.OpWebhook, got)
+				}
+				Expect(err).NotTo(HaveOccurred(), "no webhook with a final status reached notification_url (%d deliveries)", len(inbox.All()))
+				return d, body, uid
+			}
+
+			It("sends the finished transaction to notification_url with the shop's Basic credentials", req("BGW-NOTIFY-001", "BGW-NOTIFY-002"), func(ctx SpecContext) {
+				d, _, uid := finished(ctx)
+				findings := t.RecordInbound(bgw.OpWebhook, d)
+				Expect(findings).To(BeEmpty(), "the webhook body is not a transaction answer")
+				Expect(jsondoc.String(decode(d.Body), "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
+				check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+				Expect(check.Basic).To(BeTrue(), "the webhook's Authorization header does not carry the shop ID and secret key")
+			})
+
+			It("signs every webhook with the shop's RSA key (Content-Signature)", req("BGW-NOTIFY-003"), func(ctx SpecContext) {
+				finished(ctx)
+				for i, d := range t.Inbox().All() {
+					check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+					Expect(check.SignatureErr).NotTo(HaveOccurred(), "webhook %d of %d: Content-Signature", i+1, len(t.Inbox().All()))
+				}
+			})
+		})
+
+		Context("refunds", func() {
+			successful := func(ctx context.Context) (string, int64) {
+				GinkgoHelper()
+				body := p.NewPayment("")
+				uid := create(ctx, body)
+				p.Complete(ctx, t, cl, uid, body)
+				amount, _ := jsondoc.Int(body, "request.amount")
+				return uid, amount
+			}
+
+			It("refuses a refund without a reason", req("BGW-REFUND-001", "BGW-ERR-001"), func(ctx SpecContext) {
+				uid, amount := successful(ctx)
+				body := bgw.RefundRequest(uid, amount, "x")
+				jsondoc.Delete(body, "request.reason")
+				res := conformance.Must(cl.Refund(ctx, body))
+				conformance.Refused(res)
+			})
+
+			It("answers a refund with a refund transaction of the payment", req("BGW-REFUND-002"), func(ctx SpecContext) {
+				uid, amount := successful(ctx)
+				res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, amount, "customer asked")))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.type")).To(Equal("refund"), "%s", res.Describe())
+				Expect(res.String("transaction.parent_uid")).To(Equal(uid), "%s", res.Describe())
+			})
+		})
+	})
+}
+
+func set(doc jsondoc.Doc, path string, v any) {
+	GinkgoHelper()
+	Expect(jsondoc.Set(doc, path, v)).To(Succeed())
+}
+
+// decode decodes a webhook body; a body that is not JSON decodes to nil, and the schema check
+// reports it.
+func decode(body []byte) any {
+	v, _ := validate.DecodeJSON(body)
+	return v
+}

@@ -1,0 +1,73 @@
+package paysage_test
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	bgw "github.com/paycert/paycert/harness/begateway"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/paysage"
+)
+
+// Document 000, Payment: the Mobile Commerce payment request and its pending answer.
+var _ = Describe("PaySage Mobile Commerce payment", func() {
+	var (
+		t  *conformance.T
+		cl *bgw.Client
+	)
+	BeforeEach(func() {
+		t = session.Begin()
+		cl = client(t)
+	})
+
+	It("answers a new payment as pending, not successful", req("PSG-PAY-006"), func(ctx SpecContext) {
+		res := conformance.Must(cl.CreatePayment(ctx, paysage.NewPayment().Body()))
+		conformance.Conforms(res, http.StatusOK)
+		Expect(res.String("transaction.status")).To(Equal("pending"), "transaction.status of a new payment\n%s", res.Describe())
+		Expect(res.String("transaction.payment.status")).To(Equal("pending"), "payment.status of a new payment\n%s", res.Describe())
+	})
+
+	It("echoes the mobile_commerce section and method_type in the pending answer", req("PSG-PAY-007"), func(ctx SpecContext) {
+		p := paysage.NewPayment()
+		res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
+		conformance.Conforms(res, http.StatusOK)
+		Expect(res.String("transaction.method_type")).To(Equal("mobile_commerce"), "%s", res.Describe())
+		Expect(res.String("transaction.mobile_commerce.type")).To(Equal("mobile_commerce"), "%s", res.Describe())
+		Expect(res.String("transaction.mobile_commerce.account_number")).To(Equal(p.AccountNumber), "the answer does not echo account_number\n%s", res.Describe())
+		Expect(res.String("transaction.uid")).NotTo(BeEmpty(), "%s", res.Describe())
+	})
+
+	DescribeTable("refuses a payment that breaks a Mobile Commerce rule",
+		func(ctx SpecContext, breakIt func(jsondoc.Doc)) {
+			body := paysage.NewPayment().Body()
+			breakIt(body)
+			res := conformance.Must(cl.CreatePayment(ctx, body))
+			conformance.Refused(res)
+		},
+		Entry("currency USD (KZT only)", req("PSG-PAY-001", "BGW-ERR-001"), set("request.currency", "USD")),
+		Entry("currency EUR (KZT only)", req("PSG-PAY-001"), set("request.currency", "EUR")),
+		Entry("return_url missing", req("PSG-PAY-002", "BGW-ERR-001"), del("request.return_url")),
+		Entry("method.type other than mobile_commerce", req("PSG-PAY-003"), set("request.method.type", "credit_card")),
+		Entry("account_number missing", req("PSG-PAY-004", "BGW-ERR-001"), del("request.method.account_number")),
+		Entry("account_number of 10 digits", req("PSG-PAY-005"), set("request.method.account_number", "7701234567")),
+		Entry("account_number of 12 digits", req("PSG-PAY-005"), set("request.method.account_number", "770123456789")),
+		Entry("account_number with spaces", req("PSG-PAY-005"), set("request.method.account_number", "770 1234 567")),
+		Entry("account_number with a plus sign", req("PSG-PAY-005"), set("request.method.account_number", "+7701234567")),
+		Entry("account_number with letters", req("PSG-PAY-005"), set("request.method.account_number", "7701234567a")),
+		Entry("account_number as a number", req("PSG-PAY-005"), set("request.method.account_number", 77012345678)),
+	)
+})
+
+func set(path string, v any) func(jsondoc.Doc) {
+	return func(d jsondoc.Doc) {
+		GinkgoHelper()
+		Expect(jsondoc.Set(d, path, v)).To(Succeed())
+	}
+}
+
+func del(path string) func(jsondoc.Doc) {
+	return func(d jsondoc.Doc) { jsondoc.Delete(d, path) }
+}

@@ -1,0 +1,110 @@
+package paysage_test
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	bgw "github.com/paycert/paycert/harness/begateway"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/paysage"
+	"github.com/paycert/paycert/suites/begateway"
+)
+
+// suite names the PaySage suite, its spec and its catalogues (PaySage's own and the shared
+// beGateway one).
+var suite = conformance.Suite{
+	Name:       "paysage",
+	Provider:   paysage.Provider,
+	SpecFile:   paysage.SpecFile,
+	Catalogues: []string{"specs/paysage.requirements.yaml", "specs/begateway.requirements.yaml"},
+}
+
+var (
+	catalogue = suite.Catalogue()
+	// session is set up once per test process by BeforeSuite.
+	session *conformance.Session
+)
+
+var _ = BeforeSuite(func(ctx SpecContext) {
+	var err error
+	session, err = conformance.Open(ctx, suite, GinkgoWriter)
+	Expect(err).NotTo(HaveOccurred(), "the run stopped before any request")
+	DeferCleanup(session.Close)
+})
+
+var _ = ReportAfterSuite("paycert conformance report", func(r Report) {
+	runID := conformance.RunID()
+	dir := os.Getenv("PAYCERT_REPORT_DIR")
+	if session != nil {
+		dir = session.Config.ReportDir
+	}
+	dir = conformance.ReportDir(dir, runID)
+	rep := conformance.BuildReport(r, suite, catalogue, session)
+	Expect(conformance.WriteReport(dir, rep, os.Stdout)).To(Succeed())
+})
+
+// req labels a spec with requirement IDs and their flows.
+func req(ids ...string) Labels { return conformance.Req(catalogue, ids...) }
+
+// client is the spec's PaySage client.
+func client(t *conformance.T) *bgw.Client {
+	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
+}
+
+// pending makes a payment and checks that it is pending; it returns the payment and its uid.
+func pending(ctx context.Context, cl *bgw.Client, p paysage.Payment) string {
+	GinkgoHelper()
+	res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
+	conformance.Conforms(res, http.StatusOK)
+	Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
+	uid := res.String("transaction.uid")
+	Expect(uid).NotTo(BeEmpty(), "the payment answer has no uid\n%s", res.Describe())
+	return uid
+}
+
+// confirmed confirms a pending payment with the customer's OTP and checks it succeeded.
+func confirmed(ctx context.Context, t *conformance.T, cl *bgw.Client, uid, phone string) {
+	GinkgoHelper()
+	code := t.OTPFor(ctx, uid, phone)
+	res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
+	conformance.Conforms(res, http.StatusOK)
+	Expect(res.String("transaction.status")).To(Equal("successful"), "the right OTP did not confirm the payment\n%s", res.Describe())
+}
+
+// statusOf queries a payment's status.
+func statusOf(ctx context.Context, cl *bgw.Client, uid string) string {
+	GinkgoHelper()
+	res := conformance.Must(cl.Transaction(ctx, uid))
+	conformance.Conforms(res, http.StatusOK)
+	return res.String("transaction.status")
+}
+
+// pollEvery is how often a status is polled: at once on a virtual clock, every few seconds on a
+// real target.
+func pollEvery(t *conformance.T) time.Duration {
+	if t.Clock.Virtual() {
+		return 10 * time.Millisecond
+	}
+	return 3 * time.Second
+}
+
+// The generic beGateway specs, run against PaySage.
+var _ = begateway.DescribeTransactionAPI(begateway.Provider{
+	Session:   func() *conformance.Session { return session },
+	Catalogue: catalogue,
+	NewPayment: func(notificationURL string) jsondoc.Doc {
+		p := paysage.NewPayment()
+		p.NotificationURL = notificationURL
+		return p.Body()
+	},
+	Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc) {
+		GinkgoHelper()
+		confirmed(ctx, t, cl, uid, jsondoc.String(payment, "request.method.account_number"))
+	},
+})
