@@ -98,12 +98,15 @@ func ReportDir(configured, runID string) string {
 	return filepath.Join(moduleRoot(), "reports", runID)
 }
 
-// WriteReport writes the bundle and prints the one-screen summary.
+// WriteReport writes the bundle and prints the one-screen summary (unless PAYCERT_SUMMARY=off:
+// paycert run prints the merged one).
 func WriteReport(dir string, r *report.Report, out io.Writer) error {
 	if err := report.Write(dir, r); err != nil {
 		return err
 	}
-	report.PrintSummary(out, r, dir)
+	if os.Getenv("PAYCERT_SUMMARY") != "off" {
+		report.PrintSummary(out, r, dir)
+	}
 	return nil
 }
 

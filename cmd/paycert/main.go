@@ -1,0 +1,84 @@
+// Command paycert runs the provider conformance suites, serves the reference simulator, checks
+// captured messages against a provider's spec, and merges reports.
+//
+//	paycert run [flags]                       all suites against the configured target; report
+//	paycert sim [flags]                       serve the simulator
+//	paycert validate [flags] FILE             check one captured message
+//	paycert report merge -out DIR DIR...      merge report bundles
+//
+// Exit codes: 0 conformant, 1 non-conformant, 2 configuration or harness error.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+)
+
+// Exit codes.
+const (
+	exitConformant    = 0
+	exitNonConformant = 1
+	exitError         = 2
+)
+
+// suiteSpecs names each suite's provider spec, for validate.
+var suiteSpecs = map[string]string{
+	"paysage": "specs/paysage.yaml",
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return exitError
+	}
+	var err error
+	code := exitConformant
+	switch args[0] {
+	case "run":
+		code, err = cmdRun(args[1:], stdout, stderr)
+	case "sim":
+		err = cmdSim(args[1:], stdout, stderr)
+	case "validate":
+		code, err = cmdValidate(args[1:], stdout, stderr)
+	case "report":
+		code, err = cmdReport(args[1:], stdout, stderr)
+	case "help", "-h", "--help":
+		usage(stdout)
+		return exitConformant
+	default:
+		fmt.Fprintf(stderr, "paycert: unknown command %q\n", args[0])
+		usage(stderr)
+		return exitError
+	}
+	if err != nil {
+		if !errors.Is(err, errUsage) {
+			fmt.Fprintf(stderr, "paycert %s: %v\n", args[0], err)
+		}
+		return exitError
+	}
+	return code
+}
+
+var errUsage = errors.New("usage")
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `usage:
+  paycert run [-suites paysage] [-report-dir DIR] [-strict] [-p]
+      run the conformance suites against the configured target (the embedded simulator when
+      PAYCERT_TARGET is not set) and write one report bundle
+  paycert sim [-listen 127.0.0.1:8080] [-clock real|virtual] [-seed N] [-fault NAME]...
+      serve the reference simulator for every provider, with the test-control API
+  paycert validate -provider paysage -op OPERATION [-kind request|response|webhook] [-status 200] FILE|-
+      check one captured message body against the provider's spec and print the findings
+  paycert report merge -out DIR DIR...
+      merge report bundles (a CI matrix) into one
+
+exit codes: 0 conformant, 1 non-conformant, 2 configuration or harness error
+`)
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/paycert/paycert/harness/report"
+)
+
+// cmdReport merges report bundles.
+func cmdReport(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) == 0 || args[0] != "merge" {
+		return exitError, fmt.Errorf("want: paycert report merge -out DIR DIR...")
+	}
+	fs := flag.NewFlagSet("report merge", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "folder of the merged bundle")
+	if err := fs.Parse(args[1:]); err != nil {
+		return exitError, errUsage
+	}
+	if *out == "" || fs.NArg() == 0 {
+		return exitError, fmt.Errorf("want -out DIR and at least one bundle")
+	}
+	r, err := mergeBundles(*out, time.Now().UTC().Format("20060102-150405"), fs.Args())
+	if err != nil {
+		return exitError, err
+	}
+	report.PrintSummary(stdout, r, *out)
+	return exitCode(r, false), nil
+}
+
+// mergeBundles reads the bundles in dirs and writes their merge to out.
+func mergeBundles(out, runID string, dirs []string) (*report.Report, error) {
+	var parts []*report.Report
+	for _, d := range dirs {
+		r, err := report.Read(d)
+		if err != nil {
+			return nil, err
+		}
+		if err := report.CopyTranscripts(d, out, r); err != nil {
+			return nil, err
+		}
+		parts = append(parts, r)
+	}
+	merged := report.Merge(runID, parts...)
+	if err := report.Write(out, merged); err != nil {
+		return nil, err
+	}
+	return merged, nil
+}
+
+// exitCode maps a verdict to the exit code; strict makes an incomplete run non-conformant.
+func exitCode(r *report.Report, strict bool) int {
+	switch r.Verdict {
+	case report.Conformant:
+		return exitConformant
+	case report.Incomplete:
+		if strict {
+			return exitNonConformant
+		}
+		return exitConformant
+	case report.NonConformant:
+		return exitNonConformant
+	default:
+		return exitError
+	}
+}
