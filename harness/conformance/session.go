@@ -261,4 +261,3 @@ func (s *Session) Target() report.Target {
 func (s *Session) WaitContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(ctx, s.Config.WaitTimeout)
 }
-
