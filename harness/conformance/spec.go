@@ -97,7 +97,7 @@ func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
 	if err != nil {
 		Fail(fmt.Sprintf("no OTP for transaction %s from the %s: %v", transaction, t.OTP.Describe(), t.Redactor.String(err.Error())))
 	}
-	t.Redactor.AddSecret(code)
+	t.Redactor.AddOTP(code)
 	return code
 }
 
@@ -121,9 +121,14 @@ func Req(cat *requirements.Catalogue, ids ...string) Labels {
 }
 
 // FailHandler returns a Ginkgo fail handler that adds, to every failure, the requirements the
-// failing spec is labelled with: ID, level, paraphrase and the document section.
-func FailHandler(cat *requirements.Catalogue) func(string, ...int) {
+// failing spec is labelled with: ID, level, paraphrase and the document section. It removes the
+// run's secrets, OTPs and phone numbers from the message first (session returns the suite's
+// session, nil before it is set up).
+func FailHandler(cat *requirements.Catalogue, session func() *Session) func(string, ...int) {
 	return func(message string, callerSkip ...int) {
+		if s := session(); s != nil {
+			message = s.Redactor.String(message)
+		}
 		skip := 1
 		if len(callerSkip) > 0 {
 			skip += callerSkip[0]

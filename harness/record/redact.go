@@ -16,8 +16,11 @@ import (
 // secrets learnt during a run (an OTP that was issued) are added with AddSecret.
 type Redactor struct {
 	mu      sync.RWMutex
-	secrets []string
+	secrets []secret
 }
+
+// secret is a string to remove and what replaces it.
+type secret struct{ value, mask string }
 
 // Masks that replace what is removed.
 const (
@@ -44,28 +47,36 @@ func NewRedactor(secrets ...string) *Redactor {
 }
 
 // AddSecret makes s one of the strings removed from everything redacted from now on.
-func (r *Redactor) AddSecret(s string) {
+func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask) }
+
+// AddOTP masks a one-time password wherever it appears from now on.
+func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask) }
+
+// AddPhone masks a phone number, but for its last four digits, wherever it appears from now on.
+func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s)) }
+
+func (r *Redactor) add(s, mask string) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, have := range r.secrets {
-		if have == s {
+		if have.value == s {
 			return
 		}
 	}
-	r.secrets = append(r.secrets, s)
+	r.secrets = append(r.secrets, secret{s, mask})
 	// Longest first, so that a secret containing another is removed whole.
-	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i].value) > len(r.secrets[j].value) })
 }
 
 // String removes every secret from s.
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	defer r.mu.RUnlock()
-	for _, secret := range r.secrets {
-		s = strings.ReplaceAll(s, secret, SecretMask)
+	for _, sec := range r.secrets {
+		s = strings.ReplaceAll(s, sec.value, sec.mask)
 	}
 	return s
 }

@@ -24,7 +24,7 @@ var _ = Describe("PaySage transaction confirmation", func() {
 	BeforeEach(func(ctx SpecContext) {
 		t = session.Begin()
 		cl = client(t)
-		p = paysage.NewPayment()
+		p = newPayment()
 		uid = pending(ctx, cl, p)
 	})
 

@@ -10,7 +10,6 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
-	"github.com/paycert/paycert/harness/paysage"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/validate"
 )
@@ -28,7 +27,7 @@ var _ = Describe("PaySage final status", func() {
 
 	It("sends a webhook with the final status after the right OTP", req("PSG-NOTIFY-001"), func(ctx SpecContext) {
 		inbox := t.Inbox()
-		p := paysage.NewPayment()
+		p := newPayment()
 		p.NotificationURL = inbox.URL()
 		uid := pending(ctx, cl, p)
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
@@ -49,7 +48,7 @@ var _ = Describe("PaySage final status", func() {
 	})
 
 	It("answers the final status to the status query after the right OTP", req("PSG-STATUS-001"), func(ctx SpecContext) {
-		p := paysage.NewPayment()
+		p := newPayment()
 		uid := pending(ctx, cl, p)
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 		// A provider may finish asynchronously: the status is polled until it is final or the

@@ -9,7 +9,6 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/jsondoc"
-	"github.com/paycert/paycert/harness/paysage"
 )
 
 // Document 000, Payment: the Mobile Commerce payment request and its pending answer.
@@ -24,14 +23,14 @@ var _ = Describe("PaySage Mobile Commerce payment", func() {
 	})
 
 	It("answers a new payment as pending, not successful", req("PSG-PAY-006"), func(ctx SpecContext) {
-		res := conformance.Must(cl.CreatePayment(ctx, paysage.NewPayment().Body()))
+		res := conformance.Must(cl.CreatePayment(ctx, newPayment().Body()))
 		conformance.Conforms(res, http.StatusOK)
 		Expect(res.String("transaction.status")).To(Equal("pending"), "transaction.status of a new payment\n%s", res.Describe())
 		Expect(res.String("transaction.payment.status")).To(Equal("pending"), "payment.status of a new payment\n%s", res.Describe())
 	})
 
 	It("echoes the mobile_commerce section and method_type in the pending answer", req("PSG-PAY-007"), func(ctx SpecContext) {
-		p := paysage.NewPayment()
+		p := newPayment()
 		res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
 		conformance.Conforms(res, http.StatusOK)
 		Expect(res.String("transaction.method_type")).To(Equal("mobile_commerce"), "%s", res.Describe())
@@ -42,7 +41,7 @@ var _ = Describe("PaySage Mobile Commerce payment", func() {
 
 	DescribeTable("refuses a payment that breaks a Mobile Commerce rule",
 		func(ctx SpecContext, breakIt func(jsondoc.Doc)) {
-			body := paysage.NewPayment().Body()
+			body := newPayment().Body()
 			breakIt(body)
 			res := conformance.Must(cl.CreatePayment(ctx, body))
 			conformance.Refused(res)

@@ -10,6 +10,6 @@ import (
 )
 
 func TestPaySage(t *testing.T) {
-	RegisterFailHandler(conformance.FailHandler(catalogue))
+	RegisterFailHandler(conformance.FailHandler(catalogue, func() *conformance.Session { return session }))
 	RunSpecs(t, "PaySage Mobile Commerce conformance")
 }

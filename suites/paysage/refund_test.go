@@ -22,7 +22,7 @@ var _ = Describe("PaySage refund", func() {
 	BeforeEach(func(ctx SpecContext) {
 		t = session.Begin()
 		cl = client(t)
-		p = paysage.NewPayment()
+		p = newPayment()
 		uid = pending(ctx, cl, p)
 	})
 

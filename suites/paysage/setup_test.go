@@ -57,6 +57,13 @@ func client(t *conformance.T) *bgw.Client {
 	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
 }
 
+// newPayment returns a valid payment of its own and makes its phone number one the run masks.
+func newPayment() paysage.Payment {
+	p := paysage.NewPayment()
+	session.Redactor.AddPhone(p.AccountNumber)
+	return p
+}
+
 // pending makes a payment and checks that it is pending; it returns the payment and its uid.
 func pending(ctx context.Context, cl *bgw.Client, p paysage.Payment) string {
 	GinkgoHelper()
@@ -99,7 +106,7 @@ var _ = begateway.DescribeTransactionAPI(begateway.Provider{
 	Session:   func() *conformance.Session { return session },
 	Catalogue: catalogue,
 	NewPayment: func(notificationURL string) jsondoc.Doc {
-		p := paysage.NewPayment()
+		p := newPayment()
 		p.NotificationURL = notificationURL
 		return p.Body()
 	},

@@ -272,3 +272,14 @@ func firstOr(list []string, def string) string {
 	}
 	return def
 }
+
+// Snapshot returns a copy of every transaction, in creation order (for tests and diagnostics).
+func (e *Engine) Snapshot() []Tx {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := make([]Tx, 0, len(e.order))
+	for _, uid := range e.order {
+		out = append(out, *e.txs[uid])
+	}
+	return out
+}

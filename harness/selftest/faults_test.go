@@ -1,0 +1,53 @@
+package selftest_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/sim/paysage"
+)
+
+// TestSuitePassesAgainstTheSimulator is the baseline the fault runs are compared with: the sound
+// simulator is conformant, and every requirement of the catalogue is tested by some spec.
+func TestSuitePassesAgainstTheSimulator(t *testing.T) {
+	r := runSuite(t, 3*time.Minute)
+	if r.exit != 0 || r.report.Verdict != report.Conformant {
+		t.Fatalf("want a conformant run with exit 0, got %s with exit %d\n%s", r.report.Verdict, r.exit, tail(r.output, 6000))
+	}
+	for _, req := range r.report.Requirements {
+		if req.Status != report.Passed {
+			t.Errorf("%s is %s (%s), want passed", req.ID, req.Status, req.Reason)
+		}
+	}
+	if len(r.report.Specs) < 40 {
+		t.Errorf("only %d specs ran", len(r.report.Specs))
+	}
+}
+
+// TestFaultsAreCaught switches each PaySage simulator fault on and expects the requirement the
+// fault breaks to be reported failed, and the run to exit non-zero.
+func TestFaultsAreCaught(t *testing.T) {
+	for _, f := range paysage.Faults() {
+		t.Run(f.Name, func(t *testing.T) {
+			r := runSuite(t, 3*time.Minute, "PAYCERT_SIM_FAULTS="+f.Name, "PAYCERT_WAIT_TIMEOUT=1s")
+			if r.exit == 0 {
+				t.Errorf("the run exited 0 with fault %s (%s)", f.Name, f.Description)
+			}
+			if r.report.Verdict != report.NonConformant {
+				t.Errorf("verdict %s, want %s", r.report.Verdict, report.NonConformant)
+			}
+			got := r.requirement(f.Requirement)
+			if got.Status != report.Failed {
+				var failed []string
+				for _, req := range r.report.Requirements {
+					if req.Status == report.Failed {
+						failed = append(failed, req.ID)
+					}
+				}
+				t.Errorf("fault %q (%s): %s is %s, want failed; failed: %s", f.Name, f.Description, f.Requirement, got.Status, strings.Join(failed, ", "))
+			}
+		})
+	}
+}
