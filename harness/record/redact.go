@@ -95,8 +95,11 @@ func (r *Redactor) Header(h http.Header) http.Header {
 		if vs := out.Values(k); len(vs) > 0 {
 			masked := make([]string, len(vs))
 			for i, v := range vs {
-				scheme, _, _ := strings.Cut(v, " ")
-				masked[i] = strings.TrimSpace(scheme + " " + SecretMask)
+				masked[i] = SecretMask
+				// An Authorization value keeps its scheme ("Basic"), which says what was sent.
+				if scheme, _, ok := strings.Cut(v, " "); ok && strings.HasSuffix(k, "Authorization") {
+					masked[i] = scheme + " " + SecretMask
+				}
 			}
 			out[http.CanonicalHeaderKey(k)] = masked
 		}

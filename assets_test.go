@@ -1,0 +1,177 @@
+package paycert_test
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/requirements"
+	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/harness/validate"
+)
+
+type exampleIndex struct {
+	Examples []struct {
+		File     string `yaml:"file"`
+		Document string `yaml:"document"`
+		Section  string `yaml:"section"`
+		Schema   string `yaml:"schema"`
+	} `yaml:"examples"`
+}
+
+type ledger struct {
+	Errata []struct {
+		ID       string `yaml:"id"`
+		Document string `yaml:"document"`
+		Section  string `yaml:"section"`
+		Example  string `yaml:"example"`
+		Problem  string `yaml:"problem"`
+		Decision string `yaml:"decision"`
+	} `yaml:"errata"`
+}
+
+func decodeStrict(t *testing.T, fsys fs.FS, path string, v any) {
+	t.Helper()
+	data, err := fs.ReadFile(fsys, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+}
+
+// TestDocumentExamples checks every JSON example of documents 000 and 003 against its schema:
+// each one passes, or the errata ledger names it with the reason; and an example the ledger names
+// must still fail, so that the ledger does not go stale.
+func TestDocumentExamples(t *testing.T) {
+	fsys := paycert.Assets("")
+	var index exampleIndex
+	decodeStrict(t, fsys, "specs/examples/index.yaml", &index)
+	var errata ledger
+	decodeStrict(t, fsys, "specs/paysage.errata.yaml", &errata)
+
+	named := map[string]string{}
+	ids := map[string]bool{}
+	for _, e := range errata.Errata {
+		if ids[e.ID] {
+			t.Errorf("errata %s is listed twice", e.ID)
+		}
+		ids[e.ID] = true
+		if e.Document == "" || e.Problem == "" || e.Decision == "" {
+			t.Errorf("errata %s needs a document, a problem and a decision", e.ID)
+		}
+		if e.Example != "" {
+			named[e.Example] = e.ID
+		}
+	}
+	schemas := validate.NewSchemas(fsys)
+	seen := map[string]bool{}
+	for _, ex := range index.Examples {
+		seen[ex.File] = true
+		t.Run(ex.File, func(t *testing.T) {
+			body, err := fs.ReadFile(fsys, "specs/examples/"+ex.File)
+			if err != nil {
+				t.Fatal(err)
+			}
+			findings, err := schemas.Check(ex.Schema, body)
+			if err != nil {
+				t.Fatalf("harness error: %v", err)
+			}
+			erratum, inLedger := named[ex.File]
+			switch {
+			case len(findings) > 0 && !inLedger:
+				t.Errorf("%s (%s) does not match %s and the errata ledger does not name it:\n%s", ex.File, ex.Section, ex.Schema, findings)
+			case len(findings) == 0 && inLedger:
+				t.Errorf("errata %s says %s fails, but it matches %s: update the ledger", erratum, ex.File, ex.Schema)
+			}
+		})
+	}
+	for file, id := range named {
+		if !seen[file] {
+			t.Errorf("errata %s names %s, which is not in specs/examples/index.yaml", id, file)
+		}
+	}
+}
+
+// TestExamplesAreVerbatim checks that each example file is the document's text, so that nobody
+// "fixes" an example to make it pass. It needs the provider documents beside the checkout
+// (../shared/docs); without them it says so and does not run.
+func TestExamplesAreVerbatim(t *testing.T) {
+	docs := filepath.Join("..", "shared", "docs")
+	if _, err := os.Stat(docs); err != nil {
+		t.Skipf("the provider documents are not at %s; the examples cannot be compared with them", docs)
+	}
+	fsys := paycert.Assets("")
+	var index exampleIndex
+	decodeStrict(t, fsys, "specs/examples/index.yaml", &index)
+	space := regexp.MustCompile(`\s+`)
+	for _, ex := range index.Examples {
+		doc, err := os.ReadFile(filepath.Join(docs, ex.Document))
+		if err != nil {
+			t.Errorf("%s: %v", ex.File, err)
+			continue
+		}
+		body, err := fs.ReadFile(fsys, "specs/examples/"+ex.File)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(space.ReplaceAllString(string(doc), " "), strings.TrimSpace(space.ReplaceAllString(string(body), " "))) {
+			t.Errorf("%s is not a verbatim copy of an example in %s (%s)", ex.File, ex.Document, ex.Section)
+		}
+	}
+}
+
+// TestSpecsLoad loads every OpenAPI document and requirement catalogue, and checks that the
+// simulator's faults and the requirements' capabilities name things that exist.
+func TestSpecsLoad(t *testing.T) {
+	fsys := paycert.Assets("")
+	for _, f := range []string{"specs/paysage.yaml", "specs/control.yaml"} {
+		s, err := validate.Load(fsys, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every body schema the document references compiles.
+		for _, op := range s.Operations() {
+			if schema, err := s.BodySchema(op, 0); err == nil {
+				if _, err := s.CheckBody(schema, []byte(`{}`)); err != nil {
+					t.Errorf("%s %s request: %v", f, op, err)
+				}
+			}
+			for _, status := range []int{200, 401, 404, 422} {
+				if schema, err := s.BodySchema(op, status); err == nil {
+					if _, err := s.CheckBody(schema, []byte(`{}`)); err != nil {
+						t.Errorf("%s %s %d: %v", f, op, status, err)
+					}
+				}
+			}
+		}
+	}
+	cat, err := requirements.Load(fsys, "specs/paysage.requirements.yaml", "specs/begateway.requirements.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range providers.Faults() {
+		if _, ok := cat.Get(f.Requirement); !ok {
+			t.Errorf("fault %s names requirement %s, which is not in the catalogue", f.Name, f.Requirement)
+		}
+	}
+	known := map[string]bool{conformance.CapOTP: true, conformance.CapCallbacks: true, conformance.CapWebhookKey: true, conformance.CapControl: true}
+	for _, r := range cat.Items {
+		for _, n := range r.Needs {
+			if !known[n] {
+				t.Errorf("%s needs %q, which is not a capability the harness knows", r.ID, n)
+			}
+		}
+	}
+}

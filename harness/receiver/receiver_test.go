@@ -1,0 +1,82 @@
+package receiver_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paycert/paycert/harness/receiver"
+)
+
+func post(t *testing.T, url, body string) {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+}
+
+func TestInboxesKeepEveryDelivery(t *testing.T) {
+	r, err := receiver.Start("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	a, b := r.NewInbox("spec a"), r.NewInbox("spec b")
+	if a.URL() == b.URL() || !strings.HasPrefix(a.URL(), r.URL()+"/hooks/spec-a-") {
+		t.Fatalf("inbox URLs %s %s", a.URL(), b.URL())
+	}
+	post(t, a.URL(), `{"n":1}`)
+	post(t, a.URL(), `{"n":1}`) // a duplicate is kept
+	post(t, b.URL(), `{"n":2}`)
+	post(t, r.URL()+"/hooks/unknown", `{}`)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if _, err := a.Await(ctx, func(d receiver.Delivery) bool { return string(d.Body) == `{"n":1}` }); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(a.All()); n != 2 {
+		t.Errorf("inbox a has %d deliveries, want 2", n)
+	}
+	if n := len(b.All()); n != 1 {
+		t.Errorf("inbox b has %d deliveries, want 1", n)
+	}
+	if n := len(r.Strays()); n != 1 {
+		t.Errorf("%d strays, want 1", n)
+	}
+}
+
+func TestAwaitWaitsAndGivesUp(t *testing.T) {
+	r, err := receiver.Start("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := r.NewInbox("x")
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		resp, err := http.Post(in.URL(), "text/plain", strings.NewReader("late"))
+		if err == nil {
+			resp.Body.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	d, err := in.Await(ctx, func(d receiver.Delivery) bool { return string(d.Body) == "late" })
+	if err != nil || d.Method != "POST" {
+		t.Fatalf("%v %+v", err, d)
+	}
+	short, cancel2 := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel2()
+	if _, err := in.Await(short, func(receiver.Delivery) bool { return false }); !errors.Is(err, receiver.ErrNoDelivery) {
+		t.Errorf("want ErrNoDelivery, got %v", err)
+	}
+}

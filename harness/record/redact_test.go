@@ -1,0 +1,70 @@
+package record_test
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/paycert/paycert/harness/record"
+)
+
+func TestBodyMasksPhonesAndOTPs(t *testing.T) {
+	r := record.NewRedactor("s3cr3t")
+	got := r.Body([]byte(`{"request":{"password":"5576","method":{"account_number":"77012345678"},"customer":{"phone":375295222222},"note":"key s3cr3t"}}`))
+	for _, gone := range []string{"5576", "77012345678", "375295222222", "s3cr3t"} {
+		if strings.Contains(got, gone) {
+			t.Errorf("%q left in %s", gone, got)
+		}
+	}
+	for _, kept := range []string{`"password": "[OTP]"`, `"account_number": "*******5678"`, `"phone": "********2222"`, "key [REDACTED]"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("%q not in %s", kept, got)
+		}
+	}
+}
+
+func TestNotJSONLosesOnlySecrets(t *testing.T) {
+	r := record.NewRedactor("s3cr3t")
+	if got := r.Body([]byte("<html>s3cr3t</html>")); got != "<html>[REDACTED]</html>" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestHeaders(t *testing.T) {
+	r := record.NewRedactor()
+	h := r.Header(http.Header{"Authorization": {"Basic c2hvcDprZXk="}, "Content-Signature": {"abc"}, "Cookie": {"a=b"}})
+	if h.Get("Authorization") != "Basic [REDACTED]" || h.Get("Cookie") != "[REDACTED]" {
+		t.Errorf("credentials kept: %v", h)
+	}
+	if h.Get("Content-Signature") != "abc" {
+		t.Errorf("a signature is not a secret: %v", h)
+	}
+}
+
+func TestLearntSecrets(t *testing.T) {
+	r := record.NewRedactor()
+	r.AddOTP("048213")
+	r.AddPhone("77012345678")
+	got := r.String("otp 048213 sent to 77012345678")
+	if got != "otp [OTP] sent to *******5678" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestRecorderRedactsBeforeKeeping(t *testing.T) {
+	rec := record.NewRecorder(record.NewRedactor("s3cr3t"))
+	x := rec.Add(record.Raw{
+		Method: "POST", URL: "https://x/?key=s3cr3t",
+		RequestHeader: http.Header{"Authorization": {"Basic abc"}},
+		RequestBody:   []byte(`{"request":{"password":"1234"}}`),
+		Status:        500, ResponseBody: []byte(`s3cr3t`), Err: errors.New("reset by s3cr3t"),
+	})
+	all := x.Request.URL + x.Request.Header.Get("Authorization") + x.Request.Body + x.Response.Body + x.Error
+	if strings.Contains(all, "s3cr3t") || strings.Contains(all, "1234") || strings.Contains(all, "abc") {
+		t.Errorf("kept unredacted: %s", all)
+	}
+	if x.Seq != 1 || len(rec.Exchanges()) != 1 {
+		t.Errorf("seq %d, %d kept", x.Seq, len(rec.Exchanges()))
+	}
+}

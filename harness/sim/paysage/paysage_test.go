@@ -1,0 +1,280 @@
+package paysage_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	client "github.com/paycert/paycert/harness/paysage"
+	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/paysage"
+	"github.com/paycert/paycert/harness/sim/simtest"
+)
+
+func payment(notify string) map[string]any {
+	req := map[string]any{
+		"amount": 1002, "currency": "KZT", "description": "test", "tracking_id": "t-1",
+		"return_url": "https://merchant.example/return",
+		"method":     map[string]any{"type": "mobile_commerce", "account_number": "77012345678"},
+	}
+	if notify != "" {
+		req["notification_url"] = notify
+	}
+	return map[string]any{"request": req}
+}
+
+type fixture struct {
+	t   *testing.T
+	sim *sim.Listening
+	url string
+}
+
+func start(t *testing.T, faults ...string) fixture {
+	l := simtest.Start(t, sim.Options{Seed: 3, Faults: faults})
+	return fixture{t: t, sim: l, url: l.ProviderURL(paysage.Name)}
+}
+
+func (f fixture) pay(notify string) string {
+	f.t.Helper()
+	a := simtest.Call(f.t, "POST", f.url+"/beyag/transactions/payments", payment(notify))
+	if a.Status != 200 || a.String("transaction.status") != "pending" {
+		f.t.Fatalf("payment: %d %s", a.Status, a.Raw)
+	}
+	return a.String("transaction.uid")
+}
+
+func (f fixture) otp(uid string) string {
+	f.t.Helper()
+	p, _ := f.sim.Provider(paysage.Name)
+	o, ok := p.OTP(uid)
+	if !ok {
+		f.t.Fatalf("no OTP for %s", uid)
+	}
+	return o.OTP
+}
+
+func (f fixture) confirm(uid, password string, skip *bool) simtest.Answer {
+	f.t.Helper()
+	req := map[string]any{"password": password}
+	if skip != nil {
+		req["skip_duplicate_check"] = *skip
+	}
+	return simtest.Call(f.t, "POST", f.url+"/beyag/transactions/"+uid+"/confirm", map[string]any{"request": req})
+}
+
+func (f fixture) status(uid string) string {
+	f.t.Helper()
+	return simtest.Call(f.t, "GET", f.url+"/beyag/transactions/"+uid, nil).String("transaction.status")
+}
+
+func wrong(otp string) string { return client.WrongOTP(otp) }
+
+// TestDuplicateWindow pins the 30-second window: declined at 29.999 s, processed at 30 s, and a
+// declined request restarts the window (errata ERR-PSG-002).
+func TestDuplicateWindow(t *testing.T) {
+	f := start(t)
+	clock := f.sim.Clock()
+	uid := f.pay("")
+	code := f.otp(uid)
+	if a := f.confirm(uid, wrong(code), nil); a.String("transaction.status") != "failed" {
+		t.Fatalf("wrong OTP: %s", a.Raw)
+	}
+	clock.Advance(30*time.Second - time.Millisecond)
+	if a := f.confirm(uid, code, nil); a.String("transaction.status") != "failed" {
+		t.Fatalf("a confirmation 29.999 s after the previous one was not declined: %s", a.Raw)
+	}
+	clock.Advance(30*time.Second - time.Millisecond)
+	if a := f.confirm(uid, code, nil); a.String("transaction.status") != "failed" {
+		t.Fatalf("a declined request did not restart the window: %s", a.Raw)
+	}
+	clock.Advance(30 * time.Second)
+	if a := f.confirm(uid, code, nil); a.String("transaction.status") != "successful" {
+		t.Fatalf("a confirmation 30 s after the previous one was declined: %s", a.Raw)
+	}
+	if s := f.status(uid); s != "successful" {
+		t.Errorf("status %s", s)
+	}
+}
+
+func TestSkipDuplicateCheck(t *testing.T) {
+	f := start(t)
+	uid := f.pay("")
+	code := f.otp(uid)
+	f.confirm(uid, wrong(code), nil)
+	yes := true
+	if a := f.confirm(uid, code, &yes); a.String("transaction.status") != "successful" {
+		t.Fatalf("skip_duplicate_check: true was declined: %s", a.Raw)
+	}
+}
+
+func TestThreeWrongOTPsFailThePayment(t *testing.T) {
+	f := start(t)
+	uid := f.pay("")
+	code := f.otp(uid)
+	yes := true
+	for i := 0; i < paysage.MaxWrongOTPs; i++ {
+		if s := f.status(uid); s != "pending" {
+			t.Fatalf("after %d wrong OTPs the payment is %s", i, s)
+		}
+		f.confirm(uid, wrong(code), &yes)
+	}
+	if s := f.status(uid); s != "failed" {
+		t.Fatalf("after %d wrong OTPs the payment is %s, want failed", paysage.MaxWrongOTPs, s)
+	}
+	if a := f.confirm(uid, code, &yes); a.String("transaction.status") != "failed" {
+		t.Errorf("a failed payment was confirmed: %s", a.Raw)
+	}
+}
+
+func TestRefundRules(t *testing.T) {
+	f := start(t)
+	uid := f.pay("")
+	refund := func(amount int) simtest.Answer {
+		return simtest.Call(t, "POST", f.url+"/beyag/transactions/refunds", map[string]any{"request": map[string]any{"parent_uid": uid, "amount": amount, "reason": "r"}})
+	}
+	if a := refund(1002); a.Status != 422 {
+		t.Errorf("refund of a pending payment: %d %s", a.Status, a.Raw)
+	}
+	f.confirm(uid, f.otp(uid), nil)
+	for _, amount := range []int{1001, 1, 1003} {
+		if a := refund(amount); a.Status != 422 || a.Get("errors.request.amount") == nil {
+			t.Errorf("refund of %d of 1002: %d %s", amount, a.Status, a.Raw)
+		}
+	}
+	a := refund(1002)
+	if a.Status != 200 || a.String("transaction.type") != "refund" || a.String("transaction.parent_uid") != uid {
+		t.Fatalf("full refund: %d %s", a.Status, a.Raw)
+	}
+	if a := refund(1002); a.Status != 422 {
+		t.Errorf("second refund: %d %s", a.Status, a.Raw)
+	}
+}
+
+func TestPartialRefundFault(t *testing.T) {
+	f := start(t, "paysage.partial-refund")
+	uid := f.pay("")
+	f.confirm(uid, f.otp(uid), nil)
+	a := simtest.Call(t, "POST", f.url+"/beyag/transactions/refunds", map[string]any{"request": map[string]any{"parent_uid": uid, "amount": 500, "reason": "r"}})
+	if a.Status != 200 {
+		t.Errorf("the fault should accept a partial refund: %d %s", a.Status, a.Raw)
+	}
+}
+
+func TestWrongCredentials(t *testing.T) {
+	f := start(t)
+	a := simtest.CallAs(t, sim.Credentials{ID: simtest.Credentials.ID, Secret: "nope"}, "POST", f.url+"/beyag/transactions/payments", payment(""))
+	if a.Status != 401 || a.String("message") == "" || a.Get("errors.system") == nil {
+		t.Errorf("wrong credentials: %d %s", a.Status, a.Raw)
+	}
+}
+
+func TestExpiry(t *testing.T) {
+	hooks := &collector{}
+	srv := httptest.NewServer(hooks)
+	defer srv.Close()
+	f := start(t)
+	body := payment(srv.URL)
+	body["request"].(map[string]any)["expired_at"] = sim.DefaultStart.Add(time.Minute).Format(time.RFC3339)
+	a := simtest.Call(t, "POST", f.url+"/beyag/transactions/payments", body)
+	uid := a.String("transaction.uid")
+	f.sim.Clock().Advance(59 * time.Second)
+	if s := f.status(uid); s != "pending" {
+		t.Fatalf("expired early: %s", s)
+	}
+	f.sim.Clock().Advance(time.Second)
+	if s := f.status(uid); s != "expired" {
+		t.Fatalf("status at expired_at: %s", s)
+	}
+	hooks.await(t, 2)
+}
+
+// TestWebhookRetries: a merchant that answers 500 gets the webhook again on the retry schedule,
+// as the simulator's clock passes.
+func TestWebhookRetries(t *testing.T) {
+	hooks := &collector{fail: 2}
+	srv := httptest.NewServer(hooks)
+	defer srv.Close()
+	f := start(t)
+	f.pay(srv.URL) // the pending webhook
+	hooks.await(t, 1)
+	f.sim.Clock().Advance(sim.RetrySchedule[0])
+	hooks.await(t, 2)
+	f.sim.Clock().Advance(sim.RetrySchedule[1])
+	hooks.await(t, 3)
+	f.sim.Clock().Advance(time.Hour)
+	time.Sleep(50 * time.Millisecond) // a fourth delivery would be a bug; give it a chance to show
+	if n := hooks.count(); n != 3 {
+		t.Errorf("deliveries after success: %d, want 3", n)
+	}
+}
+
+// TestDeterministic: the same seed and the same requests give the same uids and OTPs.
+func TestDeterministic(t *testing.T) {
+	a, b := start(t), start(t)
+	for i := 0; i < 3; i++ {
+		ua, ub := a.pay(""), b.pay("")
+		if ua != ub || a.otp(ua) != b.otp(ub) {
+			t.Fatalf("payment %d: %s/%s vs %s/%s", i, ua, a.otp(ua), ub, b.otp(ub))
+		}
+	}
+}
+
+// TestConcurrentUse exercises the simulator from many goroutines (run with -race).
+func TestConcurrentUse(t *testing.T) {
+	f := start(t)
+	var wg sync.WaitGroup
+	var ok atomic.Int32
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			uid := f.pay("")
+			p, _ := f.sim.Provider(paysage.Name)
+			o, _ := p.OTP(uid)
+			if f.confirm(uid, o.OTP, nil).String("transaction.status") == "successful" {
+				ok.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if ok.Load() != 16 {
+		t.Errorf("%d of 16 concurrent payments confirmed", ok.Load())
+	}
+}
+
+type collector struct {
+	mu   sync.Mutex
+	n    int
+	fail int
+}
+
+func (c *collector) ServeHTTP(w http.ResponseWriter, _ *http.Request) {
+	c.mu.Lock()
+	c.n++
+	n := c.n
+	c.mu.Unlock()
+	if n <= c.fail {
+		w.WriteHeader(http.StatusInternalServerError)
+	}
+}
+
+func (c *collector) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// await waits (in real time: delivery is a real HTTP request) for at least n deliveries.
+func (c *collector) await(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for c.count() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d deliveries, want %d", c.count(), n)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,118 @@
+package target_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paycert/paycert/harness/target"
+)
+
+func env(m map[string]string) target.Getenv {
+	return func(k string) string { return m[k] }
+}
+
+func TestDefaultsRunTheEmbeddedSimulator(t *testing.T) {
+	c, err := target.Load(env(nil), "paysage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Embedded || c.Clock != "auto" || !c.Callbacks || c.RequestTimeout != 15*time.Second || c.WaitTimeout != 10*time.Second {
+		t.Errorf("defaults: %+v", c)
+	}
+}
+
+func TestExternalTarget(t *testing.T) {
+	c, err := target.Load(env(map[string]string{
+		"PAYCERT_TARGET":             "https://sandbox.example",
+		"PAYCERT_PAYSAGE_SHOP_ID":    "361",
+		"PAYCERT_PAYSAGE_SECRET_KEY": "k3y",
+		"PAYCERT_OTP_SOURCE":         "static:5576",
+		"PAYCERT_WAIT_TIMEOUT":       "90s",
+	}), "paysage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.Providers["paysage"]
+	if c.Embedded || p.URL != "https://sandbox.example" || p.ShopID != "361" || p.SecretKey != "k3y" || c.WaitTimeout != 90*time.Second {
+		t.Errorf("config: %+v %+v", c, p)
+	}
+	if got := c.Secrets(); len(got) != 1 || got[0] != "k3y" {
+		t.Errorf("Secrets() = %v", got)
+	}
+}
+
+// TestBadSettingsNameTheSetting: every problem stops the run with the name of the setting.
+func TestBadSettingsNameTheSetting(t *testing.T) {
+	cases := []struct {
+		name    string
+		env     map[string]string
+		setting string
+	}{
+		{"target not a URL", map[string]string{"PAYCERT_TARGET": "ftp://x", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_TARGET"},
+		{"no shop id", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_PAYSAGE_SHOP_ID"},
+		{"no secret", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SHOP_ID": "1"}, "PAYCERT_PAYSAGE_SECRET_KEY"},
+		{"bad timeout", map[string]string{"PAYCERT_REQUEST_TIMEOUT": "soon"}, "PAYCERT_REQUEST_TIMEOUT"},
+		{"negative wait", map[string]string{"PAYCERT_WAIT_TIMEOUT": "-1s"}, "PAYCERT_WAIT_TIMEOUT"},
+		{"bad clock", map[string]string{"PAYCERT_CLOCK": "fast"}, "PAYCERT_CLOCK"},
+		{"virtual clock without control", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_CLOCK": "virtual"}, "PAYCERT_CLOCK"},
+		{"control not a URL", map[string]string{"PAYCERT_CONTROL_URL": "localhost:1"}, "PAYCERT_CONTROL_URL"},
+		{"callbacks not a bool", map[string]string{"PAYCERT_CALLBACKS": "maybe"}, "PAYCERT_CALLBACKS"},
+		{"seed not a number", map[string]string{"PAYCERT_SIM_SEED": "x"}, "PAYCERT_SIM_SEED"},
+		{"otp digits out of range", map[string]string{"PAYCERT_SIM_OTP_DIGITS": "40"}, "PAYCERT_SIM_OTP_DIGITS"},
+		{"missing config file", map[string]string{"PAYCERT_CONFIG": "/nonexistent/paycert.yaml"}, "PAYCERT_CONFIG"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := target.Load(env(c.env), "paysage")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if !strings.Contains(err.Error(), c.setting+":") {
+				t.Errorf("error %q does not name %s", err, c.setting)
+			}
+		})
+	}
+}
+
+func TestAllProblemsAreReportedTogether(t *testing.T) {
+	_, err := target.Load(env(map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_CLOCK": "fast"}), "paysage")
+	for _, s := range []string{"PAYCERT_CLOCK", "PAYCERT_PAYSAGE_SHOP_ID", "PAYCERT_PAYSAGE_SECRET_KEY"} {
+		if err == nil || !strings.Contains(err.Error(), s) {
+			t.Errorf("error %v does not name %s", err, s)
+		}
+	}
+}
+
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "paycert.yaml")
+	write := func(s string) {
+		t.Helper()
+		if err := os.WriteFile(file, []byte(s), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("target: https://file.example\ntimeouts:\n  request: 3s\nproviders:\n  paysage:\n    shop_id: \"77\"\n")
+	c, err := target.Load(env(map[string]string{"PAYCERT_CONFIG": file, "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_REQUEST_TIMEOUT": "4s"}), "paysage")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Providers["paysage"].URL != "https://file.example" || c.Providers["paysage"].ShopID != "77" || c.RequestTimeout != 4*time.Second {
+		t.Errorf("file and environment not combined (environment wins): %+v", c)
+	}
+
+	write("providers:\n  paysage:\n    secret_key: leaked\n")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	if err == nil || !strings.Contains(err.Error(), "providers.paysage.secret_key") || strings.Contains(err.Error(), "leaked") {
+		t.Errorf("a secret in the file must be refused, naming the key and not showing the value: %v", err)
+	}
+
+	write("targett: typo\n")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	if err == nil || !strings.Contains(err.Error(), "targett") {
+		t.Errorf("an unknown key must be refused: %v", err)
+	}
+}
