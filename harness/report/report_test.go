@@ -1,0 +1,159 @@
+package report_test
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/requirements"
+)
+
+func req(id string, level requirements.Level) report.Requirement {
+	return report.Requirement{Requirement: requirements.Requirement{ID: id, Level: level, Flow: "otp", Text: "text of " + id, Source: "000, section"}, Suite: "paysage"}
+}
+
+func spec(name, state, failure string, reqs ...string) report.Spec {
+	return report.Spec{ID: "paysage-" + strings.ReplaceAll(name, " ", "-"), Suite: "paysage", Name: name, State: state, Failure: failure, Requirements: reqs}
+}
+
+func sample() *report.Report {
+	start := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	r := &report.Report{
+		Tool: "paycert", RunID: "test-run", Started: start, Finished: start.Add(2 * time.Second),
+		Targets: []report.Target{{Suite: "paysage", Provider: "paysage", Kind: "embedded simulator", Clock: "virtual"}},
+		Requirements: []report.Requirement{
+			req("PSG-A-001", requirements.Must), req("PSG-B-001", requirements.Must), req("PSG-C-001", requirements.Must),
+			req("PSG-D-001", requirements.Should), req("PSG-E-001", requirements.Must),
+		},
+		Specs: []report.Spec{
+			spec("a passes", "passed", "", "PSG-A-001"),
+			spec("b passes", "passed", "", "PSG-B-001"),
+			spec("b fails", "failed", "want successful\nRequirement PSG-B-001", "PSG-B-001"),
+			spec("c needs otp", "skipped", report.NotApplicablePrefix+"no OTP source", "PSG-C-001"),
+			spec("d skipped", "skipped", "interrupted by user", "PSG-D-001"),
+		},
+	}
+	r.Specs[2].Exchanges = []record.Exchange{{Seq: 1, Operation: "confirmPayment", Provider: "paysage", Request: record.Message{Method: "POST", URL: "http://x/confirm", Body: `{"request":{"password":"[OTP]"}}`}, Response: &record.Message{Status: 200, Body: `{"transaction":{"status":"failed"}}`}}}
+	r.Judge()
+	return r
+}
+
+func TestJudge(t *testing.T) {
+	r := sample()
+	want := map[string]string{
+		"PSG-A-001": report.Passed, "PSG-B-001": report.Failed, "PSG-C-001": report.NotApplicable,
+		"PSG-D-001": report.NotRun, "PSG-E-001": report.NotCovered,
+	}
+	for _, q := range r.Requirements {
+		if q.Status != want[q.ID] {
+			t.Errorf("%s: %s, want %s", q.ID, q.Status, want[q.ID])
+		}
+	}
+	if r.Verdict != report.NonConformant || r.Summary.MustNotRun != 2 {
+		t.Errorf("verdict %s, MUST not run %d", r.Verdict, r.Summary.MustNotRun)
+	}
+
+	// Without the failure: nothing failed, but MUST requirements did not run.
+	r.Specs[2].State, r.Specs[2].Failure = "passed", ""
+	r.Judge()
+	if r.Verdict != report.Incomplete {
+		t.Errorf("verdict %s, want incomplete", r.Verdict)
+	}
+	r.Errors = []string{"BeforeSuite: configuration"}
+	r.Judge()
+	if r.Verdict != report.HarnessError {
+		t.Errorf("verdict %s, want error", r.Verdict)
+	}
+}
+
+func TestBundle(t *testing.T) {
+	dir := t.TempDir()
+	r := sample()
+	if err := report.Write(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := report.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Verdict != r.Verdict || len(back.Specs) != 5 || back.Specs[2].Transcript == "" {
+		t.Fatalf("report.json round trip: %+v", back)
+	}
+
+	// JUnit: well-formed, one case per spec, the failure and the skips counted.
+	var j struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+		Skipped  int `xml:"skipped,attr"`
+		Suites   []struct {
+			Cases []struct {
+				Name string `xml:"name,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, report.JUnitFile))
+	if err := xml.Unmarshal(data, &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Tests != 5 || j.Failures != 1 || j.Skipped != 2 || !strings.HasPrefix(j.Suites[0].Cases[0].Name, "[PSG-A-001]") {
+		t.Errorf("junit: %+v", j)
+	}
+
+	// Manifest: every file but itself, with the right hash.
+	manifest, _ := os.ReadFile(filepath.Join(dir, report.ManifestFile))
+	lines := strings.Split(strings.TrimSpace(string(manifest)), "\n")
+	if len(lines) != 4 {
+		t.Errorf("manifest has %d lines:\n%s", len(lines), manifest)
+	}
+	for _, l := range lines {
+		sum, file, _ := strings.Cut(l, "  ")
+		content, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sha256.Sum256(content)
+		if hex.EncodeToString(got[:]) != sum {
+			t.Errorf("manifest hash of %s is wrong", file)
+		}
+	}
+
+	// The page is self-contained and shows the failing exchange.
+	page, _ := os.ReadFile(filepath.Join(dir, report.HTMLFile))
+	if external := regexp.MustCompile(`(?i)(<link|src=|@import|url\(|https?://[^"<\s]*\.(js|css))`).Find(page); external != nil {
+		t.Errorf("the page loads something from outside: %s", external)
+	}
+	for _, want := range []string{`data-verdict="non-conformant"`, "PSG-B-001", "confirmPayment", "want successful", report.NotApplicablePrefix + "no OTP source"} {
+		if !bytes.Contains(page, []byte(want)) {
+			t.Errorf("the page does not show %q", want)
+		}
+	}
+}
+
+func TestMerge(t *testing.T) {
+	a, b := sample(), sample()
+	for i := range b.Requirements {
+		b.Requirements[i].Suite = "bepaid"
+	}
+	for i := range b.Specs {
+		b.Specs[i].Suite = "bepaid"
+		b.Specs[i].State, b.Specs[i].Failure = "passed", ""
+	}
+	m := report.Merge("merged", a, b)
+	if len(m.Requirements) != 10 || len(m.Specs) != 10 || m.Verdict != report.NonConformant {
+		t.Fatalf("merge: %d requirements, %d specs, %s", len(m.Requirements), len(m.Specs), m.Verdict)
+	}
+	for _, q := range m.Requirements {
+		if q.ID == "PSG-B-001" && q.Suite == "bepaid" && q.Status != report.Passed {
+			t.Errorf("a suite's result leaked into another's: %+v", q)
+		}
+	}
+}
