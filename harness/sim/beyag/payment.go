@@ -24,18 +24,7 @@ var customerLimits = map[string]int{"first_name": 30, "last_name": 30, "middle_n
 
 // checkPayment reports the problems of a generic beGateway payment request (document 003).
 func (e *Engine) checkPayment(req map[string]any, errs *FieldErrors) {
-	switch v, ok := req["amount"]; {
-	case !ok:
-		errs.Add("request.amount", "is missing")
-	default:
-		n, isNum := v.(json.Number)
-		i, err := n.Int64()
-		if !isNum || err != nil || strings.ContainsAny(n.String(), ".eE") {
-			errs.Add("request.amount", "must be an integer in minimal currency units")
-		} else if i <= 0 {
-			errs.Add("request.amount", "must be greater than 0")
-		}
-	}
+	checkAmount(req, errs)
 	switch cur, ok := req["currency"].(string); {
 	case req["currency"] == nil:
 		errs.Add("request.currency", "is missing")
@@ -107,6 +96,25 @@ func (e *Engine) checkPayment(req map[string]any, errs *FieldErrors) {
 		return
 	}
 	e.cfg.Method.Check(req, errs)
+}
+
+// checkAmount reports a missing or malformed request.amount, a positive integer in minimal
+// currency units (document 003, amount), and returns it.
+func checkAmount(req map[string]any, errs *FieldErrors) int64 {
+	v, ok := req["amount"]
+	if !ok {
+		errs.Add("request.amount", "is missing")
+		return 0
+	}
+	n, isNum := v.(json.Number)
+	i, err := n.Int64()
+	switch {
+	case !isNum || err != nil || strings.ContainsAny(n.String(), ".eE"):
+		errs.Add("request.amount", "must be an integer in minimal currency units")
+	case i <= 0:
+		errs.Add("request.amount", "must be greater than 0")
+	}
+	return i
 }
 
 func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {

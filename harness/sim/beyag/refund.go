@@ -1,7 +1,6 @@
 package beyag
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -23,18 +22,7 @@ func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
 	if reason, _ := req["reason"].(string); reason == "" {
 		errs.Add("request.reason", "is missing")
 	}
-	var amount int64
-	switch v, ok := req["amount"]; {
-	case !ok:
-		errs.Add("request.amount", "is missing")
-	default:
-		n, isNum := v.(json.Number)
-		i, err := n.Int64()
-		if !isNum || err != nil || i <= 0 {
-			errs.Add("request.amount", "must be a positive integer in minimal currency units")
-		}
-		amount = i
-	}
+	amount := checkAmount(req, &errs)
 	if !errs.empty() {
 		writeFieldErrors(w, &errs)
 		return

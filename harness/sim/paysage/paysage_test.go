@@ -278,3 +278,19 @@ func (c *collector) await(t *testing.T, n int) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// BenchmarkPaymentAndConfirm measures one payment and its confirmation over loopback HTTP.
+func BenchmarkPaymentAndConfirm(b *testing.B) {
+	l := simtest.Start(b, sim.Options{Seed: 1})
+	url := l.ProviderURL(paysage.Name)
+	p, _ := l.Provider(paysage.Name)
+	for b.Loop() {
+		a := simtest.Call(b, "POST", url+"/beyag/transactions/payments", payment(""))
+		uid := a.String("transaction.uid")
+		o, _ := p.OTP(uid)
+		c := simtest.Call(b, "POST", url+"/beyag/transactions/"+uid+"/confirm", map[string]any{"request": map[string]any{"password": o.OTP}})
+		if c.String("transaction.status") != "successful" {
+			b.Fatal(c.Raw)
+		}
+	}
+}
