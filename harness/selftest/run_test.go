@@ -46,10 +46,16 @@ type run struct {
 // settings) and returns what it printed and the report it wrote. The run must end within limit.
 func runSuite(t *testing.T, limit time.Duration, env ...string) run {
 	t.Helper()
+	return runSuiteArgs(t, limit, nil, env...)
+}
+
+// runSuiteArgs is runSuite with Ginkgo flags (-ginkgo.label-filter=...).
+func runSuiteArgs(t *testing.T, limit time.Duration, args []string, env ...string) run {
+	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, suiteBinary, "-ginkgo.no-color")
+	cmd := exec.CommandContext(ctx, suiteBinary, append([]string{"-ginkgo.no-color"}, args...)...)
 	cmd.Dir = filepath.Join(moduleRoot(), "suites", "paysage")
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "PAYCERT_") {

@@ -141,7 +141,7 @@ func DescribeTransactionAPI(p Provider) bool {
 				Expect(res.Status).To(Equal(http.StatusNotFound), "want 404 for an unknown uid\n%s", res.Describe())
 			})
 
-			It("expires a payment that is not completed by expired_at", req("BGW-PAY-007"), func(ctx SpecContext) {
+			It("expires a payment that is not completed by expired_at", req("BGW-PAY-007"), Label("slow"), func(ctx SpecContext) {
 				now := time.Now()
 				if t.Control != nil {
 					var err error
