@@ -7,7 +7,7 @@ import (
 
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/sim"
-	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/harness/sim/simtest"
 )
 
 // TestTargetWithoutControlAPI runs the suite against the simulator as a plain external target: no
@@ -15,16 +15,8 @@ import (
 // that need what is missing are reported not applicable with the reason, never passed; the rest
 // pass; the verdict is incomplete.
 func TestTargetWithoutControlAPI(t *testing.T) {
-	srv, err := sim.New(sim.Options{Seed: 5, Running: true, Providers: providers.All(),
+	l := simtest.Start(t, sim.Options{Seed: 5, Running: true,
 		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: "plain-target-secret"}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := srv.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
 	r := runSuiteArgs(t, 3*time.Minute, []string{"-ginkgo.label-filter=!slow"},
 		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
 		"PAYCERT_PAYSAGE_SHOP_ID=shop",

@@ -11,7 +11,7 @@ import (
 
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/paysage"
-	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/harness/sim/simtest"
 )
 
 // TestNoSecretsInOutput runs the suite against a simulator in this process (so that the test
@@ -20,19 +20,10 @@ import (
 // a fault switched on, so that failure messages with exchanges are part of the output too.
 func TestNoSecretsInOutput(t *testing.T) {
 	const shopID, secretKey = "leak-test-shop", "sk_live_9f8e7d6c5b4a39281726354453627189"
-	srv, err := sim.New(sim.Options{
+	l := simtest.Start(t, sim.Options{
 		Seed: 7, OTPDigits: 8, Faults: []string{"paysage.accept-wrong-otp"},
-		Providers:   providers.All(),
 		Credentials: map[string]sim.Credentials{"paysage": {ID: shopID, Secret: secretKey}},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := srv.Listen("127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
 
 	r := runSuite(t, 3*time.Minute,
 		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
@@ -49,7 +40,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 		secretKey: "the secret key",
 		base64.StdEncoding.EncodeToString([]byte(shopID + ":" + secretKey)): "the Basic credentials",
 	}
-	p, _ := srv.Provider("paysage")
+	p, _ := l.Provider("paysage")
 	phones, otps := 0, 0
 	for _, tx := range p.(*paysage.Simulator).Snapshot() {
 		if acc, _ := tx.Section["account_number"].(string); len(acc) == 11 {
@@ -66,7 +57,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 	}
 
 	texts := map[string]string{"the run's output": r.output}
-	err = filepath.WalkDir(r.dir, func(path string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(r.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
