@@ -59,6 +59,10 @@ func Parse(setting string, ctl *control.Client) (Source, error) {
 		}
 		return Command{Path: fields[0], Args: fields[1:], Timeout: 2 * time.Minute}, nil
 	case "prompt":
+		// The Ginkgo CLI does not hand its terminal to the test process: ask the terminal itself.
+		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
+			return Prompt{In: tty, Out: tty}, nil
+		}
 		return Prompt{In: os.Stdin, Out: os.Stderr}, nil
 	}
 	return nil, fmt.Errorf("unknown OTP source %q (want control, static:CODE, env:NAME, command:PROGRAM or prompt)", setting)

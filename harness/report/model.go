@@ -140,6 +140,8 @@ func (r *Report) Judge() {
 			}
 		}
 		switch {
+		case len(specs) == 0 && len(r.Errors) > 0:
+			req.Status, req.Reason = NotRun, "the suite did not run (harness error)"
 		case len(specs) == 0:
 			req.Status, req.Reason = NotCovered, "no spec tests this requirement"
 		case failed > 0:

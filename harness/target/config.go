@@ -227,9 +227,8 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 		}
 		if !c.Embedded {
 			if p.URL == "" {
-				p.URL = tgt
-			}
-			if err := checkURL(p.URL); err != nil {
+				p.URL = tgt // checked above as PAYCERT_TARGET
+			} else if err := checkURL(p.URL); err != nil {
 				errs = append(errs, &Error{EnvName(name, "URL"), err.Error()})
 			}
 			if p.ShopID == "" {

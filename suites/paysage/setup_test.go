@@ -33,8 +33,11 @@ var (
 
 var _ = BeforeSuite(func(ctx SpecContext) {
 	var err error
-	session, err = conformance.Open(ctx, suite, GinkgoWriter)
-	Expect(err).NotTo(HaveOccurred(), "the run stopped before any request")
+	// Progress of real-time waits goes to the terminal at once, not to the spec's buffered output.
+	session, err = conformance.Open(ctx, suite, os.Stderr)
+	if err != nil {
+		Fail("the run stopped before any request: " + err.Error())
+	}
 	DeferCleanup(session.Close)
 })
 
