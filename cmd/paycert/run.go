@@ -27,7 +27,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	runID := time.Now().UTC().Format("20060102-150405")
 	reportDir := fs.String("report-dir", "", "where the report goes (default reports/<run>, or PAYCERT_REPORT_DIR)")
 	strict := fs.Bool("strict", false, "an incomplete run (MUST requirements not run) exits 1")
-	parallel := fs.Bool("p", true, "run each suite's specs in parallel processes")
+	parallel := fs.Bool("p", true, "run each suite's specs in parallel processes (the embedded simulator only)")
 	timeout := fs.Duration("timeout", time.Hour, "deadline of each suite")
 	labels := fs.String("label-filter", "", "Ginkgo label filter (refund, PSG-CONFIRM-002, !slow, ...)")
 	if err := fs.Parse(args); err != nil {
@@ -40,8 +40,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		}
 	}
 	// A bad configuration stops here, before any suite sends a request.
-	if _, err := target.FromEnvironment(names...); err != nil {
+	cfg, err := target.FromEnvironment(names...)
+	if err != nil {
 		return exitError, fmt.Errorf("configuration: %w", err)
+	}
+	if !cfg.Embedded {
+		// One external target has one clock and one callback URL: one process tests it.
+		*parallel = false
 	}
 	root, err := moduleRoot()
 	if err != nil {

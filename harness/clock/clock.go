@@ -59,7 +59,8 @@ func (c *Sim) Frozen() bool {
 	return c.frozen
 }
 
-// Advance moves the clock forward by d and tells every listener the new time.
+// Advance moves the clock forward by d and tells every listener the new time; Advance(0) only
+// tells them (a running clock's tick).
 func (c *Sim) Advance(d time.Duration) time.Time {
 	c.mu.Lock()
 	if d > 0 {

@@ -15,6 +15,8 @@ import (
 	"io/fs"
 	"net/http"
 
+	. "github.com/onsi/ginkgo/v2"
+
 	"github.com/paycert/paycert"
 	"github.com/paycert/paycert/harness/clock"
 	"github.com/paycert/paycert/harness/control"
@@ -109,9 +111,19 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	if err != nil {
 		return nil, err
 	}
+	if suiteCfg, _ := GinkgoConfiguration(); !cfg.Embedded && suiteCfg.ParallelTotal > 1 {
+		// One target has one clock and one callback URL: processes would move each other's time
+		// inside a 30-second window and miss each other's webhooks.
+		return nil, &target.Error{Setting: "PAYCERT_TARGET", Problem: "an external target is tested by one process; run the suite without -p (paycert run does)"}
+	}
 	sess := &Session{
 		Suite: s, Config: cfg, Assets: assets, Spec: spec, Catalogue: cat, Progress: progress,
-		HTTP:    &http.Client{Timeout: cfg.RequestTimeout},
+		HTTP: &http.Client{
+			Timeout: cfg.RequestTimeout,
+			// A redirect is the target's answer, judged as it is; following it would judge
+			// another answer than the one the transcript shows.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
 		missing: map[string]string{},
 	}
 	if cfg.Embedded {
@@ -149,9 +161,13 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 		sess.missing[CapOTP] = "no OTP source: the target has no control API that reads OTPs and PAYCERT_OTP_SOURCE is not set"
 	}
 
-	if sess.Control != nil && sess.Caps.Clock == "virtual" && sess.Config.Clock != "real" {
+	switch {
+	case sess.Control != nil && sess.Caps.Clock == "virtual" && sess.Config.Clock != "real":
 		sess.Clock = sess.Control
-	} else {
+	case sess.Config.Clock == "virtual":
+		sess.Close()
+		return nil, &target.Error{Setting: "PAYCERT_CLOCK", Problem: "virtual, but the target's control API has a real clock; set auto or real"}
+	default:
 		sess.Clock = clock.Wait{Progress: progress}
 	}
 
@@ -201,7 +217,12 @@ func (s *Session) startSimulator() error {
 	if seed == 0 {
 		seed = 1
 	}
-	srv, err := sim.New(sim.Options{Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits, Providers: providers.All(), Credentials: creds})
+	srv, err := sim.New(sim.Options{
+		Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits,
+		// PAYCERT_CLOCK=real runs the simulator on the wall clock, as a live target would be.
+		Running:   s.Config.Clock == "real",
+		Providers: providers.All(), Credentials: creds,
+	})
 	if err != nil {
 		return &target.Error{Setting: "PAYCERT_SIM_FAULTS", Problem: err.Error()}
 	}

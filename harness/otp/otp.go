@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paycert/paycert/harness/control"
@@ -30,6 +31,29 @@ type Source interface {
 	OTP(ctx context.Context, r Request) (string, error)
 	// Describe names the source for reports, without any secret.
 	Describe() string
+}
+
+// Check checks a source setting without a control API at hand, so that a bad one stops a run
+// before any request: the kind is known, a static code is given, the variable of an env source is
+// set, the program of a command source is found.
+func Check(setting string, getenv func(string) string) error {
+	kind, arg, _ := strings.Cut(strings.TrimSpace(setting), ":")
+	switch kind {
+	case "control", "prompt":
+		return nil
+	case "env":
+		if arg != "" && strings.TrimSpace(getenv(arg)) == "" {
+			return fmt.Errorf("the environment variable %s of the env OTP source is not set", arg)
+		}
+	case "command":
+		if fields := strings.Fields(arg); len(fields) > 0 {
+			if _, err := exec.LookPath(fields[0]); err != nil {
+				return fmt.Errorf("the program of the command OTP source is not found: %v", err)
+			}
+		}
+	}
+	_, err := Parse(setting, &control.Client{})
+	return err
 }
 
 // Parse reads a source setting: "control", "static:CODE", "env:VARIABLE", "command:PROGRAM ARGS…"
@@ -61,11 +85,12 @@ func Parse(setting string, ctl *control.Client) (Source, error) {
 	case "prompt":
 		// The Ginkgo CLI does not hand its terminal to the test process: ask the terminal itself.
 		if tty, err := os.OpenFile("/dev/tty", os.O_RDWR, 0); err == nil {
-			return Prompt{In: tty, Out: tty}, nil
+			return &Prompt{In: tty, Out: tty}, nil
 		}
-		return Prompt{In: os.Stdin, Out: os.Stderr}, nil
+		return &Prompt{In: os.Stdin, Out: os.Stderr}, nil
 	}
-	return nil, fmt.Errorf("unknown OTP source %q (want control, static:CODE, env:NAME, command:PROGRAM or prompt)", setting)
+	// The setting is not echoed: it may be a static code.
+	return nil, fmt.Errorf("unknown OTP source kind %q (want control, static:CODE, env:NAME, command:PROGRAM or prompt)", kind)
 }
 
 // Control reads the OTP from the target's test-control API.
@@ -144,34 +169,44 @@ func (c Command) OTP(ctx context.Context, r Request) (string, error) {
 // Describe names the source.
 func (c Command) Describe() string { return "command " + c.Path }
 
-// Prompt asks a person at the terminal for the code the phone received.
+// Prompt asks a person at the terminal for the code the phone received. One goroutine reads the
+// terminal's lines for all the prompts, so that a line typed after a prompt gave up is not lost
+// to a reader nobody waits for.
 type Prompt struct {
 	In  io.Reader
 	Out io.Writer
+
+	once  sync.Once
+	lines chan string
 }
 
 // OTP asks and reads one line.
-func (p Prompt) OTP(ctx context.Context, r Request) (string, error) {
+func (p *Prompt) OTP(ctx context.Context, r Request) (string, error) {
+	p.once.Do(func() {
+		p.lines = make(chan string)
+		go func() {
+			defer close(p.lines)
+			sc := bufio.NewScanner(p.In)
+			for sc.Scan() {
+				p.lines <- strings.TrimSpace(sc.Text())
+			}
+		}()
+	})
 	fmt.Fprintf(p.Out, "paycert: enter the OTP sent for %s transaction %s: ", r.Provider, r.Transaction)
-	type answer struct {
-		s   string
-		err error
-	}
-	ch := make(chan answer, 1)
-	go func() {
-		s, err := bufio.NewReader(p.In).ReadString('\n')
-		ch <- answer{strings.TrimSpace(s), err}
-	}()
-	select {
-	case <-ctx.Done():
-		return "", fmt.Errorf("otp prompt: %w", ctx.Err())
-	case a := <-ch:
-		if a.s == "" {
-			return "", fmt.Errorf("otp prompt: no code entered: %v", a.err)
+	for {
+		select {
+		case <-ctx.Done():
+			return "", fmt.Errorf("otp prompt: %w", ctx.Err())
+		case line, ok := <-p.lines:
+			if !ok {
+				return "", errors.New("otp prompt: the input ended before a code was entered")
+			}
+			if line != "" {
+				return line, nil
+			}
 		}
-		return a.s, nil
 	}
 }
 
 // Describe names the source.
-func (Prompt) Describe() string { return "prompt" }
+func (*Prompt) Describe() string { return "prompt" }

@@ -38,9 +38,14 @@ func TestSources(t *testing.T) {
 		t.Errorf("command: %q %v", got, err)
 	}
 
-	p := otp.Prompt{In: strings.NewReader("9911\n"), Out: &strings.Builder{}}
-	if got, err := p.OTP(ctx, req); err != nil || got != "9911" {
-		t.Errorf("prompt: %q %v", got, err)
+	p := &otp.Prompt{In: strings.NewReader("9911\n\n2222\n"), Out: &strings.Builder{}}
+	for _, want := range []string{"9911", "2222"} {
+		if got, err := p.OTP(ctx, req); err != nil || got != want {
+			t.Errorf("prompt: %q %v, want %s", got, err, want)
+		}
+	}
+	if _, err := p.OTP(ctx, req); err == nil {
+		t.Error("a prompt after the input ended gave a code")
 	}
 }
 

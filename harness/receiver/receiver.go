@@ -89,7 +89,11 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	d := Delivery{Received: time.Now(), Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Body: body}
-	token := strings.TrimPrefix(req.URL.Path, "/hooks/")
+	// A proxy in front may keep a path prefix (/prefix/hooks/…): the token follows the last /hooks/.
+	token := req.URL.Path
+	if i := strings.LastIndex(token, "/hooks/"); i >= 0 {
+		token = token[i+len("/hooks/"):]
+	}
 	r.mu.Lock()
 	in, ok := r.inboxes[token]
 	if !ok {

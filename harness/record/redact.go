@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -19,8 +20,12 @@ type Redactor struct {
 	secrets []secret
 }
 
-// secret is a string to remove and what replaces it.
-type secret struct{ value, mask string }
+// secret is a string to remove and what replaces it. A bounded one (an OTP, a phone number) is
+// replaced only as a whole token: "2025" the OTP, not the year in a timestamp.
+type secret struct {
+	value, mask string
+	bounded     bool
+}
 
 // Masks that replace what is removed.
 const (
@@ -46,16 +51,18 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// AddSecret makes s one of the strings removed from everything redacted from now on.
-func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask) }
+// AddSecret makes s one of the strings removed from everything redacted from now on, wherever
+// it appears.
+func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask, false) }
 
-// AddOTP masks a one-time password wherever it appears from now on.
-func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask) }
+// AddOTP masks a one-time password wherever it appears as a token of its own from now on.
+func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask, true) }
 
-// AddPhone masks a phone number, but for its last four digits, wherever it appears from now on.
-func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s)) }
+// AddPhone masks a phone number, but for its last four digits, wherever it appears as a token of
+// its own from now on.
+func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s), true) }
 
-func (r *Redactor) add(s, mask string) {
+func (r *Redactor) add(s, mask string, bounded bool) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
@@ -66,19 +73,63 @@ func (r *Redactor) add(s, mask string) {
 			return
 		}
 	}
-	r.secrets = append(r.secrets, secret{s, mask})
+	r.secrets = append(r.secrets, secret{s, mask, bounded})
 	// Longest first, so that a secret containing another is removed whole.
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i].value) > len(r.secrets[j].value) })
 }
 
-// String removes every secret from s.
+// String removes every secret from s, and masks the values of OTP and phone fields written as
+// key and value (JSON, a form, XML) in text that could not be read as JSON.
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
-	defer r.mu.RUnlock()
 	for _, sec := range r.secrets {
-		s = strings.ReplaceAll(s, sec.value, sec.mask)
+		if sec.bounded {
+			s = replaceToken(s, sec.value, sec.mask)
+		} else {
+			s = strings.ReplaceAll(s, sec.value, sec.mask)
+		}
 	}
-	return s
+	r.mu.RUnlock()
+	return maskPairs(s)
+}
+
+// replaceToken replaces value in s where it is not part of a longer word or number.
+func replaceToken(s, value, mask string) string {
+	var b strings.Builder
+	for {
+		i := strings.Index(s, value)
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		end := i + len(value)
+		if (i > 0 && isWordByte(s[i-1])) || (end < len(s) && isWordByte(s[end])) {
+			b.WriteString(s[:end])
+		} else {
+			b.WriteString(s[:i])
+			b.WriteString(mask)
+		}
+		s = s[end:]
+	}
+}
+
+func isWordByte(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+var (
+	// otpPair and phonePair find a field's value written as "key": "value", key=value or
+	// <key>value<, with JSON quotes possibly escaped (in a message quoting a body).
+	otpPair   = regexp.MustCompile(`(?i)\b(password|approval_code|pg_approval_code|otp)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
+	phonePair = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
+)
+
+func maskPairs(s string) string {
+	s = otpPair.ReplaceAllString(s, "${1}${2}"+OTPMask)
+	return phonePair.ReplaceAllStringFunc(s, func(m string) string {
+		sub := phonePair.FindStringSubmatch(m)
+		return sub[1] + sub[2] + MaskPhone(sub[3])
+	})
 }
 
 // Header returns a copy of h with credential headers masked and secrets removed from the rest.

@@ -68,3 +68,30 @@ func TestRecorderRedactsBeforeKeeping(t *testing.T) {
 		t.Errorf("seq %d, %d kept", x.Seq, len(rec.Exchanges()))
 	}
 }
+
+// TestOTPsAreMaskedAsTokens: a 4-digit OTP does not mangle amounts, years and uids.
+func TestOTPsAreMaskedAsTokens(t *testing.T) {
+	r := record.NewRedactor()
+	r.AddOTP("2025")
+	got := r.String(`otp 2025; amount 12025; created 2025-04-26; uid ab2025cd; "x":"2025"`)
+	want := `otp [OTP]; amount 12025; created [OTP]-04-26; uid ab2025cd; "x":"[OTP]"`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestPairsInTextThatIsNotJSON: a cut JSON body, a form and XML keep no OTP or phone.
+func TestPairsInTextThatIsNotJSON(t *testing.T) {
+	r := record.NewRedactor()
+	cases := map[string]string{
+		`{"request":{"password":"5576","method":{"account_number":"77012345678"`: `{"request":{"password":"[OTP]","method":{"account_number":"*******5678"`,
+		`pg_approval_code=077587&pg_abonent_phone=77077777777`:                   `pg_approval_code=[OTP]&pg_abonent_phone=*******7777`,
+		`<pg_approval_code>077587</pg_approval_code>`:                            `<pg_approval_code>[OTP]</pg_approval_code>`,
+		`body starts "{\"password\":\"1234\"`:                                    `body starts "{\"password\":\"[OTP]\"`,
+	}
+	for in, want := range cases {
+		if got := r.Body([]byte(in)); got != want {
+			t.Errorf("%s\n got  %s\n want %s", in, got, want)
+		}
+	}
+}

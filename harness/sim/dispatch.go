@@ -107,11 +107,10 @@ func (d *Dispatcher) poke() {
 	}
 }
 
+// run delivers what is due whenever it is woken: by Send, or by the clock telling the time (an
+// Advance, or the server's ticking of a running clock).
 func (d *Dispatcher) run() {
 	defer close(d.stopped)
-	// A running clock moves without Advance, so the queue is also looked at on a ticker.
-	tick := time.NewTicker(250 * time.Millisecond)
-	defer tick.Stop()
 	for {
 		for d.deliverDue() {
 		}
@@ -119,7 +118,6 @@ func (d *Dispatcher) run() {
 		case <-d.done:
 			return
 		case <-d.wake:
-		case <-tick.C:
 		}
 	}
 }

@@ -90,6 +90,24 @@ type Server struct {
 	names      []string
 	providers  map[string]Provider
 	mux        *http.ServeMux
+	stopTick   chan struct{}
+	ticked     chan struct{}
+}
+
+// tick tells the clock's listeners the time every interval, so that on a running clock timers
+// fall due (an expired_at, a callback retry) without anybody calling the API.
+func (s *Server) tick(interval time.Duration) {
+	defer close(s.ticked)
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stopTick:
+			return
+		case <-t.C:
+			s.clock.Advance(0)
+		}
+	}
 }
 
 // New builds a simulator.
@@ -134,6 +152,12 @@ func New(opts Options) (*Server, error) {
 	}
 	sort.Strings(s.names)
 	s.mountControl()
+	s.stopTick, s.ticked = make(chan struct{}), make(chan struct{})
+	if opts.Running {
+		go s.tick(250 * time.Millisecond)
+	} else {
+		close(s.ticked)
+	}
 	return s, nil
 }
 
@@ -161,8 +185,16 @@ func (s *Server) Reset() {
 	s.clock.Reset()
 }
 
-// Close stops callback delivery.
-func (s *Server) Close() { s.dispatcher.Close() }
+// Close stops the clock's ticking and callback delivery. It may be called more than once.
+func (s *Server) Close() {
+	select {
+	case <-s.stopTick:
+	default:
+		close(s.stopTick)
+	}
+	<-s.ticked
+	s.dispatcher.Close()
+}
 
 // Listening is a simulator served on a TCP address.
 type Listening struct {

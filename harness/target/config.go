@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"sort"
@@ -17,6 +18,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/paycert/paycert/harness/otp"
 )
 
 // Simulator is the PAYCERT_TARGET value (and the default) that runs against the embedded
@@ -114,31 +117,57 @@ type fileProvider struct {
 	SecretKey        string `yaml:"secret_key"`
 }
 
+// settings reads each setting from the environment or, failing that, the file, and remembers
+// where it came from, so that a problem names the place the user has to change.
+type settings struct {
+	getenv Getenv
+	file   string
+	from   map[string]string
+}
+
+// pick returns the environment variable env, else the file's value under key.
+func (s *settings) pick(env, key, fileValue string) string {
+	if v := strings.TrimSpace(s.getenv(env)); v != "" {
+		s.from[env] = env
+		return v
+	}
+	if v := strings.TrimSpace(fileValue); v != "" {
+		s.from[env] = key + " in " + s.file
+		return v
+	}
+	s.from[env] = env
+	return ""
+}
+
+// name is where the setting known by env came from.
+func (s *settings) name(env string) string {
+	if n, ok := s.from[env]; ok {
+		return n
+	}
+	return env
+}
+
 // Load reads the configuration for the named providers from the environment (and the file named
 // by PAYCERT_CONFIG). Every problem found is reported, joined, each naming its setting.
 func Load(getenv Getenv, providers ...string) (Config, error) {
 	var fc fileConfig
 	var errs []error
+	fail := func(setting, problem string) { errs = append(errs, &Error{setting, problem}) }
 	if path := getenv("PAYCERT_CONFIG"); path != "" {
 		if err := readFile(path, &fc); err != nil {
 			return Config{}, err
 		}
 	}
-	pick := func(env, file string) string {
-		if v := strings.TrimSpace(getenv(env)); v != "" {
-			return v
-		}
-		return strings.TrimSpace(file)
-	}
+	st := &settings{getenv: getenv, file: getenv("PAYCERT_CONFIG"), from: map[string]string{}}
 	c := Config{Providers: map[string]Provider{}}
-	tgt := pick("PAYCERT_TARGET", fc.Target)
+	tgt := st.pick("PAYCERT_TARGET", "target", fc.Target)
 	c.Embedded = tgt == "" || tgt == Simulator || tgt == "simulator"
-	c.ControlURL = pick("PAYCERT_CONTROL_URL", fc.ControlURL)
-	c.OTPSource = pick("PAYCERT_OTP_SOURCE", fc.OTPSource)
-	c.Clock = pick("PAYCERT_CLOCK", fc.Clock)
-	c.CallbackListen = pick("PAYCERT_CALLBACK_LISTEN", fc.Callback.Listen)
-	c.CallbackPublicURL = pick("PAYCERT_CALLBACK_PUBLIC_URL", fc.Callback.PublicURL)
-	c.ReportDir = pick("PAYCERT_REPORT_DIR", fc.ReportDir)
+	c.ControlURL = st.pick("PAYCERT_CONTROL_URL", "control_url", fc.ControlURL)
+	c.OTPSource = st.pick("PAYCERT_OTP_SOURCE", "otp_source", fc.OTPSource)
+	c.Clock = st.pick("PAYCERT_CLOCK", "clock", fc.Clock)
+	c.CallbackListen = st.pick("PAYCERT_CALLBACK_LISTEN", "callback.listen", fc.Callback.Listen)
+	c.CallbackPublicURL = st.pick("PAYCERT_CALLBACK_PUBLIC_URL", "callback.public_url", fc.Callback.PublicURL)
+	c.ReportDir = st.pick("PAYCERT_REPORT_DIR", "report_dir", fc.ReportDir)
 	c.AssetsDir = getenv("PAYCERT_ASSETS_DIR")
 	if c.Clock == "" {
 		c.Clock = "auto"
@@ -153,47 +182,120 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 	if v := getenv("PAYCERT_CALLBACKS"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			errs = append(errs, &Error{"PAYCERT_CALLBACKS", fmt.Sprintf("%q is not true or false", v)})
+			fail("PAYCERT_CALLBACKS", fmt.Sprintf("%q is not true or false", v))
 		}
 		c.Callbacks = b
 	}
 
 	var err error
-	if c.RequestTimeout, err = duration(pick("PAYCERT_REQUEST_TIMEOUT", fc.Timeouts.Request), 15*time.Second); err != nil {
-		errs = append(errs, &Error{"PAYCERT_REQUEST_TIMEOUT", err.Error()})
+	if c.RequestTimeout, err = duration(st.pick("PAYCERT_REQUEST_TIMEOUT", "timeouts.request", fc.Timeouts.Request), 15*time.Second); err != nil {
+		fail(st.name("PAYCERT_REQUEST_TIMEOUT"), err.Error())
 	}
 	defaultWait := 2 * time.Minute
 	if c.Embedded {
 		defaultWait = 10 * time.Second
 	}
-	if c.WaitTimeout, err = duration(pick("PAYCERT_WAIT_TIMEOUT", fc.Timeouts.Wait), defaultWait); err != nil {
-		errs = append(errs, &Error{"PAYCERT_WAIT_TIMEOUT", err.Error()})
+	if c.WaitTimeout, err = duration(st.pick("PAYCERT_WAIT_TIMEOUT", "timeouts.wait", fc.Timeouts.Wait), defaultWait); err != nil {
+		fail(st.name("PAYCERT_WAIT_TIMEOUT"), err.Error())
 	}
 	switch c.Clock {
 	case "auto", "virtual", "real":
 	default:
-		errs = append(errs, &Error{"PAYCERT_CLOCK", fmt.Sprintf("%q is not auto, virtual or real", c.Clock)})
+		fail(st.name("PAYCERT_CLOCK"), fmt.Sprintf("%q is not auto, virtual or real", c.Clock))
 	}
-	if c.ControlURL != "" {
-		if err := checkURL(c.ControlURL); err != nil {
-			errs = append(errs, &Error{"PAYCERT_CONTROL_URL", err.Error()})
+	for _, u := range []struct{ env, value string }{
+		{"PAYCERT_CONTROL_URL", c.ControlURL},
+		{"PAYCERT_CALLBACK_PUBLIC_URL", c.CallbackPublicURL},
+	} {
+		if u.value != "" {
+			if err := checkURL(u.value); err != nil {
+				fail(st.name(u.env), err.Error())
+			}
 		}
 	}
-	if c.CallbackPublicURL != "" {
-		if err := checkURL(c.CallbackPublicURL); err != nil {
-			errs = append(errs, &Error{"PAYCERT_CALLBACK_PUBLIC_URL", err.Error()})
+	if c.OTPSource != "" {
+		if err := otp.Check(c.OTPSource, getenv); err != nil {
+			fail(st.name("PAYCERT_OTP_SOURCE"), err.Error())
 		}
+	}
+
+	simSettings := []string{"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS"}
+	if c.Embedded {
+		c.Sim, errs = simFromEnv(getenv, errs)
+	} else {
+		for _, name := range simSettings {
+			if getenv(name) != "" {
+				fail(name, "applies to the embedded simulator only, and PAYCERT_TARGET names another target")
+			}
+		}
+	}
+
+	names := append([]string(nil), providers...)
+	sort.Strings(names)
+	external := false
+	for _, name := range names {
+		fp := fc.Providers[name]
+		if fp.SecretKey != "" {
+			fail("providers."+name+".secret_key in "+st.file, "secrets are read from the environment only; set "+EnvName(name, "SECRET_KEY")+" and remove the key from the file")
+		}
+		p := Provider{
+			URL:              st.pick(EnvName(name, "URL"), "providers."+name+".url", fp.URL),
+			ShopID:           st.pick(EnvName(name, "SHOP_ID"), "providers."+name+".shop_id", fp.ShopID),
+			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
+			WebhookPublicKey: st.pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), "providers."+name+".webhook_public_key", fp.WebhookPublicKey),
+		}
+		if c.Embedded {
+			// A provider's own settings with no target would run a "certification" against
+			// the embedded simulator: refuse, naming the setting that is missing.
+			for _, env := range []string{EnvName(name, "URL"), EnvName(name, "SHOP_ID"), EnvName(name, "SECRET_KEY")} {
+				if getenv(env) != "" {
+					fail("PAYCERT_TARGET", env+" is set but PAYCERT_TARGET is not: set PAYCERT_TARGET to the target's base URL (or unset "+env+" to use the embedded simulator)")
+					break
+				}
+			}
+			c.Providers[name] = p
+			continue
+		}
+		if p.URL == "" {
+			p.URL = tgt // checked below as PAYCERT_TARGET
+		} else if err := checkURL(p.URL); err != nil {
+			fail(st.name(EnvName(name, "URL")), err.Error())
+		}
+		if !isLoopback(p.URL) {
+			external = true
+		}
+		if p.ShopID == "" {
+			fail(EnvName(name, "SHOP_ID"), "not set; an external target needs the shop ID")
+		}
+		if p.SecretKey == "" {
+			fail(EnvName(name, "SECRET_KEY"), "not set; an external target needs the shop's secret key, from the environment")
+		}
+		c.Providers[name] = p
 	}
 	if !c.Embedded {
 		if err := checkURL(tgt); err != nil {
-			errs = append(errs, &Error{"PAYCERT_TARGET", err.Error() + ` (want "sim" or the base URL of the target)`})
+			fail(st.name("PAYCERT_TARGET"), err.Error()+` (want "sim" or the base URL of the target)`)
 		}
 		if c.Clock == "virtual" && c.ControlURL == "" {
-			errs = append(errs, &Error{"PAYCERT_CLOCK", "virtual needs a control API (PAYCERT_CONTROL_URL)"})
+			fail(st.name("PAYCERT_CLOCK"), "virtual needs a control API (PAYCERT_CONTROL_URL)")
+		}
+		// A target on another host cannot call back to a loopback address.
+		if external && c.Callbacks && c.CallbackPublicURL == "" {
+			fail("PAYCERT_CALLBACK_PUBLIC_URL", "not set; the target is not on this machine and cannot reach the webhook receiver at "+c.CallbackListen+": give the public URL that forwards to PAYCERT_CALLBACK_LISTEN, or set PAYCERT_CALLBACKS=false (the callback requirements are then not applicable)")
 		}
 	}
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// simFromEnv reads the embedded simulator's settings.
+func simFromEnv(getenv Getenv, errs []error) (SimSettings, []error) {
+	var s SimSettings
+	var err error
 	if v := getenv("PAYCERT_SIM_SEED"); v != "" {
-		if c.Sim.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
+		if s.Seed, err = strconv.ParseInt(v, 10, 64); err != nil {
 			errs = append(errs, &Error{"PAYCERT_SIM_SEED", fmt.Sprintf("%q is not an integer", v)})
 		}
 	}
@@ -202,48 +304,14 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 		if err != nil || n < 4 || n > 12 {
 			errs = append(errs, &Error{"PAYCERT_SIM_OTP_DIGITS", fmt.Sprintf("%q is not a length from 4 to 12", v)})
 		}
-		c.Sim.OTPDigits = n
+		s.OTPDigits = n
 	}
-	if v := getenv("PAYCERT_SIM_FAULTS"); v != "" {
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				c.Sim.Faults = append(c.Sim.Faults, f)
-			}
+	for _, f := range strings.Split(getenv("PAYCERT_SIM_FAULTS"), ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			s.Faults = append(s.Faults, f)
 		}
 	}
-
-	names := append([]string(nil), providers...)
-	sort.Strings(names)
-	for _, name := range names {
-		fp := fc.Providers[name]
-		if fp.SecretKey != "" {
-			errs = append(errs, &Error{"providers." + name + ".secret_key", "secrets are read from the environment only; set " + EnvName(name, "SECRET_KEY") + " and remove the key from " + getenv("PAYCERT_CONFIG")})
-		}
-		p := Provider{
-			URL:              pick(EnvName(name, "URL"), fp.URL),
-			ShopID:           pick(EnvName(name, "SHOP_ID"), fp.ShopID),
-			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
-			WebhookPublicKey: pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), fp.WebhookPublicKey),
-		}
-		if !c.Embedded {
-			if p.URL == "" {
-				p.URL = tgt // checked above as PAYCERT_TARGET
-			} else if err := checkURL(p.URL); err != nil {
-				errs = append(errs, &Error{EnvName(name, "URL"), err.Error()})
-			}
-			if p.ShopID == "" {
-				errs = append(errs, &Error{EnvName(name, "SHOP_ID"), "not set; an external target needs the shop ID"})
-			}
-			if p.SecretKey == "" {
-				errs = append(errs, &Error{EnvName(name, "SECRET_KEY"), "not set; an external target needs the shop's secret key, from the environment"})
-			}
-		}
-		c.Providers[name] = p
-	}
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
-	}
-	return c, nil
+	return s, errs
 }
 
 // FromEnvironment is Load with os.Getenv.
@@ -291,8 +359,26 @@ func duration(s string, def time.Duration) (time.Duration, error) {
 
 func checkURL(s string) error {
 	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
 		return fmt.Errorf("%q is not an http(s) URL", s)
+	case u.User != nil:
+		// Never echo it: the user information may hold a password.
+		return errors.New("the URL carries user information; credentials are given in their own settings, not in URLs")
 	}
 	return nil
+}
+
+// isLoopback reports whether a URL names this machine.
+func isLoopback(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil {
+		return false
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -26,11 +26,12 @@ func TestDefaultsRunTheEmbeddedSimulator(t *testing.T) {
 
 func TestExternalTarget(t *testing.T) {
 	c, err := target.Load(env(map[string]string{
-		"PAYCERT_TARGET":             "https://sandbox.example",
-		"PAYCERT_PAYSAGE_SHOP_ID":    "361",
-		"PAYCERT_PAYSAGE_SECRET_KEY": "k3y",
-		"PAYCERT_OTP_SOURCE":         "static:5576",
-		"PAYCERT_WAIT_TIMEOUT":       "90s",
+		"PAYCERT_TARGET":              "https://sandbox.example",
+		"PAYCERT_PAYSAGE_SHOP_ID":     "361",
+		"PAYCERT_PAYSAGE_SECRET_KEY":  "k3y",
+		"PAYCERT_OTP_SOURCE":          "static:5576",
+		"PAYCERT_WAIT_TIMEOUT":        "90s",
+		"PAYCERT_CALLBACK_PUBLIC_URL": "https://hooks.example",
 	}), "paysage")
 	if err != nil {
 		t.Fatal(err)
@@ -52,6 +53,13 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 		setting string
 	}{
 		{"target not a URL", map[string]string{"PAYCERT_TARGET": "ftp://x", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_TARGET"},
+		{"credentials in the URL", map[string]string{"PAYCERT_TARGET": "https://id:pw@x", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_CALLBACKS": "false"}, "PAYCERT_TARGET"},
+		{"provider credentials without a target", map[string]string{"PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_TARGET"},
+		{"remote target, no public callback URL", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_CALLBACK_PUBLIC_URL"},
+		{"simulator setting for another target", map[string]string{"PAYCERT_TARGET": "http://127.0.0.1:9", "PAYCERT_PAYSAGE_SHOP_ID": "1", "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_SIM_FAULTS": "x"}, "PAYCERT_SIM_FAULTS"},
+		{"unknown OTP source", map[string]string{"PAYCERT_OTP_SOURCE": "sms"}, "PAYCERT_OTP_SOURCE"},
+		{"OTP variable not set", map[string]string{"PAYCERT_OTP_SOURCE": "env:NOPE_NOT_SET"}, "PAYCERT_OTP_SOURCE"},
+		{"OTP program not found", map[string]string{"PAYCERT_OTP_SOURCE": "command:/no/such/program"}, "PAYCERT_OTP_SOURCE"},
 		{"no shop id", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SECRET_KEY": "s"}, "PAYCERT_PAYSAGE_SHOP_ID"},
 		{"no secret", map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_PAYSAGE_SHOP_ID": "1"}, "PAYCERT_PAYSAGE_SECRET_KEY"},
 		{"bad timeout", map[string]string{"PAYCERT_REQUEST_TIMEOUT": "soon"}, "PAYCERT_REQUEST_TIMEOUT"},
@@ -78,7 +86,7 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 }
 
 func TestAllProblemsAreReportedTogether(t *testing.T) {
-	_, err := target.Load(env(map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_CLOCK": "fast"}), "paysage")
+	_, err := target.Load(env(map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_CLOCK": "fast", "PAYCERT_CALLBACKS": "false"}), "paysage")
 	for _, s := range []string{"PAYCERT_CLOCK", "PAYCERT_PAYSAGE_SHOP_ID", "PAYCERT_PAYSAGE_SECRET_KEY"} {
 		if err == nil || !strings.Contains(err.Error(), s) {
 			t.Errorf("error %v does not name %s", err, s)
@@ -95,7 +103,7 @@ func TestConfigFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	write("target: https://file.example\ntimeouts:\n  request: 3s\nproviders:\n  paysage:\n    shop_id: \"77\"\n")
+	write("target: https://file.example\ncallback:\n  enabled: false\ntimeouts:\n  request: 3s\nproviders:\n  paysage:\n    shop_id: \"77\"\n")
 	c, err := target.Load(env(map[string]string{"PAYCERT_CONFIG": file, "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_REQUEST_TIMEOUT": "4s"}), "paysage")
 	if err != nil {
 		t.Fatal(err)
@@ -108,6 +116,12 @@ func TestConfigFile(t *testing.T) {
 	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
 	if err == nil || !strings.Contains(err.Error(), "providers.paysage.secret_key") || strings.Contains(err.Error(), "leaked") {
 		t.Errorf("a secret in the file must be refused, naming the key and not showing the value: %v", err)
+	}
+
+	write("clock: fast\n")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	if err == nil || !strings.Contains(err.Error(), "clock in "+file+": ") {
+		t.Errorf("a bad value in the file must name the file's key: %v", err)
 	}
 
 	write("targett: typo\n")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -93,15 +92,6 @@ func statusOf(ctx context.Context, cl *bgw.Client, uid string) string {
 	res := conformance.Must(cl.Transaction(ctx, uid))
 	conformance.Conforms(res, http.StatusOK)
 	return res.String("transaction.status")
-}
-
-// pollEvery is how often a status is polled: at once on a virtual clock, every few seconds on a
-// real target.
-func pollEvery(t *conformance.T) time.Duration {
-	if t.Clock.Virtual() {
-		return 10 * time.Millisecond
-	}
-	return 3 * time.Second
 }
 
 // The generic beGateway specs, run against PaySage.

@@ -8,10 +8,8 @@ import (
 )
 
 func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
-	e.mu.Lock()
-	tx, ok := e.txs[r.PathValue("uid")]
-	e.mu.Unlock()
-	if !ok || tx.Type != "payment" {
+	uid := r.PathValue("uid")
+	if !e.touchConfirm(uid) {
 		writeNotFound(w, "uid")
 		return
 	}
@@ -42,11 +40,13 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	tx, ok := e.txs[uid]
+	if !ok {
+		writeNotFound(w, "uid") // forgotten by a reset meanwhile
+		return
+	}
 	now := e.env.Clock.Now()
-	// Document 000: "If false, declines a request if the request with the same uid was sent within
-	// 30 seconds prior to it." Every request counts, declined ones too.
-	duplicate := tx.hasConfirmedAt && now.Sub(tx.LastConfirmAt) < DuplicateWindow && !skip && !e.Fault(FaultNoDuplicateCheck)
-	tx.LastConfirmAt, tx.hasConfirmedAt = now, true
+	duplicate := !tx.PrevConfirmAt.IsZero() && now.Sub(tx.PrevConfirmAt) < DuplicateWindow && !skip && !e.Fault(FaultNoDuplicateCheck)
 	answer := func(status, message string) {
 		sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": map[string]any{
 			"uid": e.newUID(), "parent_uid": tx.UID, "type": "confirm", "status": status, "message": message,
@@ -70,4 +70,19 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 		}
 		answer(Failed, "Confirm was failed: wrong one-time password.")
 	}
+}
+
+// touchConfirm notes a confirmation request for the payment uid and reports whether there is one.
+// Document 000: "If false, declines a request if the request with the same uid was sent within 30
+// seconds prior to it." Every request counts, refused and declined ones too (ERR-PSG-002), so the
+// time is noted before the body is even read; the one before it is kept to judge this request.
+func (e *Engine) touchConfirm(uid string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	tx, ok := e.txs[uid]
+	if !ok || tx.Type != "payment" {
+		return false
+	}
+	tx.PrevConfirmAt, tx.LastConfirmAt = tx.LastConfirmAt, e.env.Clock.Now()
+	return true
 }

@@ -247,8 +247,9 @@ func (e *Engine) byTrackingID(w http.ResponseWriter, r *http.Request) {
 	sim.WriteJSON(w, http.StatusOK, map[string]any{"transactions": out})
 }
 
-// Seed makes a payment directly, pending or already successful, for a provider state.
-func (e *Engine) Seed(amount int64, successful bool) *Tx {
+// Seed makes a payment directly, pending or already successful, for a provider state; it returns
+// a copy of it.
+func (e *Engine) Seed(amount int64, successful bool) Tx {
 	now := e.env.Clock.Now()
 	tx := &Tx{
 		UID: e.newUID(), Type: "payment", Status: Pending, Amount: amount, Currency: firstOr(e.cfg.Currencies, "USD"),
@@ -263,7 +264,7 @@ func (e *Engine) Seed(amount int64, successful bool) *Tx {
 	if successful {
 		e.setStatus(tx, Successful, "Transaction was successfully processed.")
 	}
-	return tx
+	return *tx
 }
 
 func firstOr(list []string, def string) string {

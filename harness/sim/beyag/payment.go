@@ -63,8 +63,8 @@ func (e *Engine) checkPayment(req map[string]any, errs *FieldErrors) {
 	}
 	if v, ok := req["expired_at"]; ok {
 		s, isStr := v.(string)
-		if !isStr || !isoTZD.MatchString(s) {
-			errs.Add("request.expired_at", "must be in the ISO-8601 format YYYY-MM-DDThh:mm:ssTZD")
+		if _, err := time.Parse(time.RFC3339, s); !isStr || !isoTZD.MatchString(s) || err != nil {
+			errs.Add("request.expired_at", "must be a date and time in the ISO-8601 format YYYY-MM-DDThh:mm:ssTZD")
 		}
 	}
 	if c, ok := req["customer"]; ok {

@@ -43,11 +43,12 @@ type Tx struct {
 	seq         int
 
 	// OTP state of a payment that is confirmed with a one-time password.
-	OTP            string
-	OTPIssuedAt    time.Time
-	WrongOTPs      int
-	LastConfirmAt  time.Time
-	hasConfirmedAt bool
+	OTP         string
+	OTPIssuedAt time.Time
+	WrongOTPs   int
+	// LastConfirmAt is when the latest confirmation request came, PrevConfirmAt the one before.
+	LastConfirmAt time.Time
+	PrevConfirmAt time.Time
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }

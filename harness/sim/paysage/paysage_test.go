@@ -99,6 +99,35 @@ func TestDuplicateWindow(t *testing.T) {
 	}
 }
 
+// TestRefusedConfirmationRestartsTheWindow: a confirmation refused for a missing password is a
+// request with the same uid too (ERR-PSG-002).
+func TestRefusedConfirmationRestartsTheWindow(t *testing.T) {
+	f := start(t)
+	uid := f.pay("")
+	a := simtest.Call(t, "POST", f.url+"/beyag/transactions/"+uid+"/confirm", map[string]any{"request": map[string]any{}})
+	if a.Status != 422 {
+		t.Fatalf("no password: %d %s", a.Status, a.Raw)
+	}
+	if a := f.confirm(uid, f.otp(uid), nil); a.String("transaction.status") != "failed" {
+		t.Fatalf("a confirmation right after a refused one was not declined: %s", a.Raw)
+	}
+}
+
+// TestRunningClockExpiresWithoutTraffic: on a running clock a payment expires, and its webhook is
+// sent, with no request to the API.
+func TestRunningClockExpiresWithoutTraffic(t *testing.T) {
+	hooks := &collector{}
+	srv := httptest.NewServer(hooks)
+	defer srv.Close()
+	l := simtest.Start(t, sim.Options{Seed: 3, Running: true})
+	body := payment(srv.URL)
+	body["request"].(map[string]any)["expired_at"] = l.Clock().Now().Add(time.Second).Format(time.RFC3339)
+	if a := simtest.Call(t, "POST", l.ProviderURL(paysage.Name)+"/beyag/transactions/payments", body); a.Status != 200 {
+		t.Fatal(a.Raw)
+	}
+	hooks.await(t, 2) // pending, then expired
+}
+
 func TestSkipDuplicateCheck(t *testing.T) {
 	f := start(t)
 	uid := f.pay("")
