@@ -27,7 +27,6 @@ import (
 	"github.com/paycert/paycert/harness/requirements"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim"
-	"github.com/paycert/paycert/harness/sim/providers"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
 )
@@ -50,6 +49,9 @@ type Suite struct {
 	SpecFile string
 	// Catalogues are the requirement catalogues the suite covers.
 	Catalogues []string
+	// Simulators are the provider simulators the embedded simulator serves (the suite's own at
+	// least); the harness knows no provider by itself.
+	Simulators []sim.Factory
 }
 
 // Catalogue loads the suite's requirement catalogues from the embedded assets; it panics when they
@@ -210,7 +212,7 @@ func (s *Session) startSimulator() error {
 		return fmt.Errorf("simulator credentials: %w", err)
 	}
 	creds := map[string]sim.Credentials{}
-	for _, f := range providers.All() {
+	for _, f := range s.Suite.Simulators {
 		creds[f.Name] = sim.Credentials{ID: "paycert-" + f.Name, Secret: hex.EncodeToString(b[:])}
 	}
 	seed := s.Config.Sim.Seed
@@ -221,7 +223,7 @@ func (s *Session) startSimulator() error {
 		Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits,
 		// PAYCERT_CLOCK=real runs the simulator on the wall clock, as a live target would be.
 		Running:   s.Config.Clock == "real",
-		Providers: providers.All(), Credentials: creds,
+		Providers: s.Suite.Simulators, Credentials: creds,
 	})
 	if err != nil {
 		return &target.Error{Setting: "PAYCERT_SIM_FAULTS", Problem: err.Error()}

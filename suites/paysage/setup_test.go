@@ -12,6 +12,7 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/harness/paysage"
+	"github.com/paycert/paycert/harness/sim/providers"
 	"github.com/paycert/paycert/suites/begateway"
 )
 
@@ -22,6 +23,7 @@ var suite = conformance.Suite{
 	Provider:   paysage.Provider,
 	SpecFile:   paysage.SpecFile,
 	Catalogues: []string{"specs/paysage.requirements.yaml", "specs/begateway.requirements.yaml"},
+	Simulators: providers.All(),
 }
 
 var (
