@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -12,7 +13,7 @@ import (
 // cmdReport merges report bundles.
 func cmdReport(args []string, stdout, stderr io.Writer) (int, error) {
 	if len(args) == 0 || args[0] != "merge" {
-		return exitError, fmt.Errorf("want: paycert report merge -out DIR DIR...")
+		return exitError, errors.New("want: paycert report merge -out DIR DIR")
 	}
 	fs := flag.NewFlagSet("report merge", flag.ContinueOnError)
 	fs.SetOutput(stderr)

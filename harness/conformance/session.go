@@ -15,7 +15,7 @@ import (
 	"io/fs"
 	"net/http"
 
-	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2"
 
 	"github.com/paycert/paycert"
 	"github.com/paycert/paycert/harness/clock"
@@ -113,7 +113,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	if err != nil {
 		return nil, err
 	}
-	if suiteCfg, _ := GinkgoConfiguration(); !cfg.Embedded && suiteCfg.ParallelTotal > 1 {
+	if suiteCfg, _ := ginkgo.GinkgoConfiguration(); !cfg.Embedded && suiteCfg.ParallelTotal > 1 {
 		// One target has one clock and one callback URL: processes would move each other's time
 		// inside a 30-second window and miss each other's webhooks.
 		return nil, &target.Error{Setting: "PAYCERT_TARGET", Problem: "an external target is tested by one process; run the suite without -p (paycert run does)"}

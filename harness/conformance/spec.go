@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	. "github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2"
 
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/otp"
@@ -34,22 +34,22 @@ type T struct {
 // lacks a capability its requirements need, and arranges for the spec's exchanges to reach the
 // report.
 func (s *Session) Begin() *T {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	if s == nil {
-		Fail("the suite did not set up (see the BeforeSuite failure)")
+		ginkgo.Fail("the suite did not set up (see the BeforeSuite failure)")
 	}
-	s.skipUnlessCapable(CurrentSpecReport().Labels())
+	s.skipUnlessCapable(ginkgo.CurrentSpecReport().Labels())
 	t := &T{Session: s, Rec: record.NewRecorder(s.Redactor)}
-	DeferCleanup(func() {
+	ginkgo.DeferCleanup(func() {
 		xs := t.Rec.Exchanges()
 		if len(xs) == 0 {
 			return
 		}
 		data, err := json.Marshal(xs)
 		if err != nil {
-			Fail(fmt.Sprintf("encode transcript: %v", err))
+			ginkgo.Fail(fmt.Sprintf("encode transcript: %v", err))
 		}
-		AddReportEntry(TranscriptEntry, string(data), ReportEntryVisibilityNever)
+		ginkgo.AddReportEntry(TranscriptEntry, string(data), ginkgo.ReportEntryVisibilityNever)
 	})
 	return t
 }
@@ -71,15 +71,15 @@ func (s *Session) skipUnlessCapable(labels []string) {
 	}
 	if len(reasons) > 0 {
 		sort.Strings(reasons)
-		Skip(report.NotApplicablePrefix + strings.Join(reasons, "; "))
+		ginkgo.Skip(report.NotApplicablePrefix + strings.Join(reasons, "; "))
 	}
 }
 
 // Inbox is the spec's own webhook inbox (made on first use).
 func (t *T) Inbox() *receiver.Inbox {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	if t.Receiver == nil {
-		Skip(report.NotApplicablePrefix + t.missing[CapCallbacks])
+		ginkgo.Skip(report.NotApplicablePrefix + t.missing[CapCallbacks])
 	}
 	if t.inbox == nil {
 		t.inbox = t.Receiver.NewInbox(t.Suite.Name)
@@ -90,13 +90,13 @@ func (t *T) Inbox() *receiver.Inbox {
 // OTPFor returns the OTP sent for a transaction and makes it a secret of the run, so that it is
 // masked wherever it would be written.
 func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	if t.OTP == nil {
-		Skip(report.NotApplicablePrefix + t.missing[CapOTP])
+		ginkgo.Skip(report.NotApplicablePrefix + t.missing[CapOTP])
 	}
 	code, err := t.OTP.OTP(ctx, otp.Request{Provider: t.Suite.Provider, Transaction: transaction, Phone: phone})
 	if err != nil {
-		Fail(fmt.Sprintf("no OTP for transaction %s from the %s: %v", transaction, t.OTP.Describe(), t.Redactor.String(err.Error())))
+		ginkgo.Fail(fmt.Sprintf("no OTP for transaction %s from the %s: %v", transaction, t.OTP.Describe(), t.Redactor.String(err.Error())))
 	}
 	t.Redactor.AddOTP(code)
 	return code
@@ -104,8 +104,8 @@ func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
 
 // Req labels a spec with requirement IDs and their flows. An ID that is not in the catalogue
 // stops the suite at tree construction.
-func Req(cat *requirements.Catalogue, ids ...string) Labels {
-	var out Labels
+func Req(cat *requirements.Catalogue, ids ...string) ginkgo.Labels {
+	var out ginkgo.Labels
 	flows := map[string]bool{}
 	for _, id := range ids {
 		r, ok := cat.Get(id)
@@ -136,12 +136,12 @@ func FailHandler(cat *requirements.Catalogue, session func() *Session) func(stri
 		}
 		var b strings.Builder
 		b.WriteString(message)
-		for _, l := range CurrentSpecReport().Labels() {
+		for _, l := range ginkgo.CurrentSpecReport().Labels() {
 			if r, ok := cat.Get(l); ok {
 				fmt.Fprintf(&b, "\n\nRequirement %s (%s): %s\n  source: %s", r.ID, r.Level, r.Text, r.Source)
 			}
 		}
-		Fail(b.String(), skip)
+		ginkgo.Fail(b.String(), skip)
 	}
 }
 
@@ -162,14 +162,14 @@ func (t *T) Doer() *exchange.Doer {
 // RecordInbound checks a callback the target sent against the spec's callback operation op and
 // keeps it in the transcript; it returns what the check found.
 func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
-	GinkgoHelper()
+	ginkgo.GinkgoHelper()
 	schema, err := t.Spec.BodySchema(op, 0)
 	if err != nil {
-		Fail(fmt.Sprintf("harness error: %v", err))
+		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))
 	}
 	findings, err := t.Spec.CheckBody(schema, d.Body)
 	if err != nil {
-		Fail(fmt.Sprintf("harness error: %v", err))
+		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))
 	}
 	t.Rec.Add(record.Raw{
 		Provider: t.Suite.Provider, Operation: op, Direction: record.Inbound, Started: d.Received,
