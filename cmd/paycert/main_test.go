@@ -5,6 +5,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/requirements"
 )
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
@@ -81,5 +85,45 @@ func TestUsage(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, "help"); code != 0 || !strings.Contains(out, "paycert run") {
 		t.Errorf("help: %d", code)
+	}
+}
+
+// TestReportMerge merges two bundles on disk (a CI matrix): one report with both suites' specs and
+// their transcripts, and the exit code of the merged verdict.
+func TestReportMerge(t *testing.T) {
+	dir := t.TempDir()
+	part := func(name, state string) string {
+		d := filepath.Join(dir, name)
+		r := &report.Report{Tool: "paycert", RunID: name,
+			Requirements: []report.Requirement{{Requirement: requirements.Requirement{ID: "PSG-PAY-001", Level: requirements.Must, Flow: "init", Text: "t", Source: "s"}, Suite: name}},
+			Specs: []report.Spec{{ID: name + "-spec", Suite: name, Name: "spec of " + name, State: state, Requirements: []string{"PSG-PAY-001"},
+				Exchanges: []record.Exchange{{Seq: 1, Operation: "createPayment"}}}},
+		}
+		r.Judge()
+		if err := report.Write(d, r); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	a, b := part("a", "passed"), part("b", "failed")
+	out := filepath.Join(dir, "merged")
+	code, stdout, stderr := runCmd(t, "report", "merge", "-out", out, a, b)
+	if code != exitNonConformant {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitNonConformant, stdout, stderr)
+	}
+	m, err := report.Read(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Specs) != 2 || len(m.Requirements) != 2 || m.Verdict != report.NonConformant {
+		t.Fatalf("merged: %d specs, %d requirements, %s", len(m.Specs), len(m.Requirements), m.Verdict)
+	}
+	for _, s := range m.Specs {
+		if _, err := os.Stat(filepath.Join(out, s.Transcript)); err != nil {
+			t.Errorf("transcript of %s not in the merged bundle: %v", s.ID, err)
+		}
+	}
+	if code, _, _ := runCmd(t, "report", "merge", "-out", out); code != exitError {
+		t.Errorf("merge of nothing: exit %d", code)
 	}
 }
