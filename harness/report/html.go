@@ -28,9 +28,9 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 		}
 		return "not-run"
 	},
-	"describe":    exchange.Describe,
-	"dur":         func(d time.Duration) string { return d.Round(time.Millisecond).String() },
-	"stamp":       func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
+	"describe": exchange.Describe,
+	"dur":      func(d time.Duration) string { return d.Round(time.Millisecond).String() },
+	"stamp":    func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 }).Parse(pageTemplate))
 
 type failing struct {
