@@ -252,9 +252,6 @@ func (s *Session) Close() {
 	}
 }
 
-// Missing returns why a capability is not available, or "" when it is.
-func (s *Session) Missing(capability string) string { return s.missing[capability] }
-
 // Target describes the target for the report.
 func (s *Session) Target() report.Target {
 	t := report.Target{

@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/record"
@@ -176,4 +177,38 @@ func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
 		Method: d.Method, URL: d.Path, RequestHeader: d.Header, RequestBody: d.Body, Findings: findings,
 	})
 	return findings
+}
+
+// Webhook is a delivery to the spec's inbox, decoded, with what the spec found in its body.
+type Webhook struct {
+	receiver.Delivery
+	Value    any
+	Findings validate.Findings
+}
+
+// AwaitWebhook waits, within the wait bound, for a delivery to the spec's inbox whose JSON value at
+// path satisfies match. Every delivery that arrived is checked against the callback operation op
+// and kept in the transcript, once; when none matches, the spec fails with how many came.
+func (t *T) AwaitWebhook(ctx context.Context, op, path string, match func(string) bool) Webhook {
+	ginkgo.GinkgoHelper()
+	inbox := t.Inbox()
+	wctx, cancel := t.WaitContext(ctx)
+	defer cancel()
+	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
+		v, _ := validate.DecodeJSON(d.Body)
+		return match(jsondoc.String(v, path))
+	})
+	all := inbox.All()
+	var found Webhook
+	for _, got := range all {
+		findings := t.RecordInbound(op, got)
+		if err == nil && found.Body == nil && got.Received.Equal(d.Received) && string(got.Body) == string(d.Body) {
+			v, _ := validate.DecodeJSON(got.Body)
+			found = Webhook{Delivery: got, Value: v, Findings: findings}
+		}
+	}
+	if err != nil {
+		ginkgo.Fail(fmt.Sprintf("no webhook with a matching %s reached notification_url (%d deliveries): %v", path, len(all), err))
+	}
+	return found
 }

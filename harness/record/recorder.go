@@ -57,9 +57,6 @@ func NewRecorder(r *Redactor) *Recorder {
 	return &Recorder{redact: r}
 }
 
-// Redactor is the recorder's redactor, for text written elsewhere (failure messages).
-func (rec *Recorder) Redactor() *Redactor { return rec.redact }
-
 // Raw is an exchange as it happened, before redaction.
 type Raw struct {
 	Provider, Operation string

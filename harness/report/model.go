@@ -48,15 +48,14 @@ type Report struct {
 
 // Target describes what a suite ran against.
 type Target struct {
-	Suite     string            `json:"suite"`
-	Provider  string            `json:"provider"`
-	Kind      string            `json:"kind"`
-	URL       string            `json:"url"`
-	Control   bool              `json:"control_api"`
-	Clock     string            `json:"clock"`
-	OTPSource string            `json:"otp_source"`
-	Callbacks bool              `json:"callbacks"`
-	Notes     map[string]string `json:"notes,omitempty"`
+	Suite     string `json:"suite"`
+	Provider  string `json:"provider"`
+	Kind      string `json:"kind"`
+	URL       string `json:"url"`
+	Control   bool   `json:"control_api"`
+	Clock     string `json:"clock"`
+	OTPSource string `json:"otp_source"`
+	Callbacks bool   `json:"callbacks"`
 }
 
 // Summary counts requirements and specs by status.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
-	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -121,13 +120,6 @@ func (c *Catalogue) IDs() []string {
 
 // IsID reports whether s has the shape of a requirement ID (so a label can be told from a flow).
 func IsID(s string) bool { return idPattern.MatchString(s) }
-
-// Sorted returns the IDs sorted, for stable messages.
-func Sorted(ids []string) []string {
-	out := append([]string(nil), ids...)
-	sort.Strings(out)
-	return out
-}
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

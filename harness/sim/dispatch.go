@@ -23,14 +23,6 @@ type Callback struct {
 	Body   []byte
 }
 
-// Attempt is one try at delivering a callback, kept for the control API and tests.
-type Attempt struct {
-	URL    string
-	At     time.Time
-	Status int
-	Err    string
-}
-
 type pending struct {
 	cb       Callback
 	first    time.Time
@@ -46,7 +38,6 @@ type Dispatcher struct {
 
 	mu      sync.Mutex
 	queue   []*pending
-	history []Attempt
 	wake    chan struct{}
 	done    chan struct{}
 	stopped chan struct{}
@@ -75,18 +66,10 @@ func (d *Dispatcher) Send(cb Callback) {
 	d.poke()
 }
 
-// History returns every delivery attempt so far.
-func (d *Dispatcher) History() []Attempt {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return append([]Attempt(nil), d.history...)
-}
-
 // Reset drops every queued callback and the history.
 func (d *Dispatcher) Reset() {
 	d.mu.Lock()
 	d.queue = nil
-	d.history = nil
 	d.mu.Unlock()
 }
 
@@ -139,11 +122,10 @@ func (d *Dispatcher) deliverDue() bool {
 	}
 	d.mu.Unlock()
 
-	status, errText := d.attempt(p.cb)
+	status := d.attempt(p.cb)
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.history = append(d.history, Attempt{URL: p.cb.URL, At: now, Status: status, Err: errText})
 	p.attempts++
 	if status/100 == 2 || p.attempts > len(RetrySchedule) {
 		d.remove(p)
@@ -162,7 +144,8 @@ func (d *Dispatcher) remove(p *pending) {
 	}
 }
 
-func (d *Dispatcher) attempt(cb Callback) (int, string) {
+// attempt sends the callback once and returns the merchant's status, 0 when none came.
+func (d *Dispatcher) attempt(cb Callback) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -174,14 +157,14 @@ func (d *Dispatcher) attempt(cb Callback) (int, string) {
 	}()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
-		return 0, err.Error()
+		return 0
 	}
 	req.Header = cb.Header.Clone()
 	resp, err := d.http.Do(req)
 	if err != nil {
-		return 0, err.Error()
+		return 0
 	}
 	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
 	resp.Body.Close()
-	return resp.StatusCode, ""
+	return resp.StatusCode
 }

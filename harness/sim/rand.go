@@ -38,15 +38,3 @@ func (r *Rand) UUID() string {
 	lo = lo&^(0xc<<60) | (0x8 << 60) // RFC 4122 variant
 	return fmt.Sprintf("%08x-%04x-%04x-%04x-%012x", hi>>32, (hi>>16)&0xffff, hi&0xffff, lo>>48, lo&0xffffffffffff)
 }
-
-// Hex returns n random lowercase hexadecimal characters.
-func (r *Rand) Hex(n int) string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	const hex = "0123456789abcdef"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = hex[r.r.IntN(16)]
-	}
-	return string(b)
-}

@@ -14,9 +14,7 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
-	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/requirements"
-	"github.com/paycert/paycert/harness/validate"
 )
 
 // Provider is what the shared specs need from a beGateway provider suite.
@@ -183,31 +181,19 @@ func DescribeTransactionAPI(p Provider) bool {
 		})
 
 		Context("webhooks", func() {
-			finished := func(ctx context.Context) (receiver.Delivery, jsondoc.Doc, string) {
+			finished := func(ctx context.Context) (conformance.Webhook, string) {
 				GinkgoHelper()
-				inbox := t.Inbox()
-				body := p.NewPayment(inbox.URL())
+				body := p.NewPayment(t.Inbox().URL())
 				uid := create(ctx, body)
 				p.Complete(ctx, t, cl, uid, body)
-				wctx, cancel := t.WaitContext(ctx)
-				defer cancel()
-				d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
-					v, _ := jsondoc.Get(decode(d.Body), "transaction.status")
-					s, _ := v.(string)
-					return final[s]
-				})
-				for _, got := range inbox.All() {
-					t.RecordInbound(bgw.OpWebhook, got)
-				}
-				Expect(err).NotTo(HaveOccurred(), "no webhook with a final status reached notification_url (%d deliveries)", len(inbox.All()))
-				return d, body, uid
+				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return final[s] })
+				return hook, uid
 			}
 
 			It("sends the finished transaction to notification_url with the shop's Basic credentials", req("BGW-NOTIFY-001", "BGW-NOTIFY-002"), func(ctx SpecContext) {
-				d, _, uid := finished(ctx)
-				findings := t.RecordInbound(bgw.OpWebhook, d)
-				Expect(findings).To(BeEmpty(), "the webhook body is not a transaction answer")
-				Expect(jsondoc.String(decode(d.Body), "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
+				d, uid := finished(ctx)
+				Expect(d.Findings).To(BeEmpty(), "the webhook body is not a transaction answer")
+				Expect(jsondoc.String(d.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
 				check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 				Expect(check.Basic).To(BeTrue(), "the webhook's Authorization header does not carry the shop ID and secret key")
 			})
@@ -253,11 +239,4 @@ func DescribeTransactionAPI(p Provider) bool {
 func set(doc jsondoc.Doc, path string, v any) {
 	GinkgoHelper()
 	Expect(jsondoc.Set(doc, path, v)).To(Succeed())
-}
-
-// decode decodes a webhook body; a body that is not JSON decodes to nil, and the schema check
-// reports it.
-func decode(body []byte) any {
-	v, _ := validate.DecodeJSON(body)
-	return v
 }

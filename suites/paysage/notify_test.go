@@ -10,8 +10,6 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
-	"github.com/paycert/paycert/harness/receiver"
-	"github.com/paycert/paycert/harness/validate"
 )
 
 // Document 000, Payment flow step 11: the webhook with the final status, and the status query.
@@ -26,25 +24,14 @@ var _ = Describe("PaySage final status", func() {
 	})
 
 	It("sends a webhook with the final status after the right OTP", req("PSG-NOTIFY-001"), func(ctx SpecContext) {
-		inbox := t.Inbox()
 		p := newPayment()
-		p.NotificationURL = inbox.URL()
+		p.NotificationURL = t.Inbox().URL()
 		uid := pending(ctx, cl, p)
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 
-		wctx, cancel := t.WaitContext(ctx)
-		defer cancel()
-		d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
-			v, _ := validate.DecodeJSON(d.Body)
-			return jsondoc.String(v, "transaction.status") == "successful"
-		})
-		for _, got := range inbox.All() {
-			t.RecordInbound(bgw.OpWebhook, got)
-		}
-		Expect(err).NotTo(HaveOccurred(), "no webhook with status successful reached notification_url (%d deliveries)", len(inbox.All()))
-		v, _ := validate.DecodeJSON(d.Body)
-		Expect(jsondoc.String(v, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
-		Expect(t.RecordInbound(bgw.OpWebhook, d)).To(BeEmpty(), "the webhook body is not a valid transaction answer")
+		hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return s == "successful" })
+		Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
+		Expect(hook.Findings).To(BeEmpty(), "the webhook body is not a valid transaction answer")
 	})
 
 	It("answers the final status to the status query after the right OTP", req("PSG-STATUS-001"), func(ctx SpecContext) {
