@@ -94,7 +94,7 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 	}
 	elapsed := time.Since(started)
 	if res.Status != 0 && res.Err == nil {
-		respFindings, err := d.Spec.CheckResponse(r.Op, res.Status, res.Header, res.Body)
+		respFindings, err := d.Spec.CheckResponse(r.Op, req.Header, res.Status, res.Header, res.Body)
 		if err != nil {
 			return nil, err
 		}

@@ -37,7 +37,8 @@ type Report struct {
 	Finished time.Time `json:"finished"`
 	Targets  []Target  `json:"targets"`
 	// Verdict is conformant, non-conformant, incomplete (no failure, but MUST requirements not
-	// run) or error (the harness could not run).
+	// run) or error (the harness could not run). A failed MAY requirement (a decision of paycert
+	// where the documents are silent) is reported but does not make a run non-conformant.
 	Verdict      string        `json:"verdict"`
 	Summary      Summary       `json:"summary"`
 	Requirements []Requirement `json:"requirements"`
@@ -113,6 +114,10 @@ func (r *Report) Judge() {
 		}
 	}
 	r.Summary = Summary{Requirements: map[string]int{}, Specs: map[string]int{}}
+	level := map[string]requirements.Level{}
+	for _, req := range r.Requirements {
+		level[req.Suite+"\x00"+req.ID] = req.Level
+	}
 	anyFailed := false
 	for i := range r.Requirements {
 		req := &r.Requirements[i]
@@ -145,7 +150,7 @@ func (r *Report) Judge() {
 			req.Status, req.Reason = NotCovered, "no spec tests this requirement"
 		case failed > 0:
 			req.Status = Failed
-			anyFailed = true
+			anyFailed = anyFailed || req.Level != requirements.May
 		case passed > 0:
 			req.Status = Passed
 		case applicable == len(specs):
@@ -160,7 +165,7 @@ func (r *Report) Judge() {
 	}
 	for _, s := range r.Specs {
 		r.Summary.Specs[s.State]++
-		if s.Failed() {
+		if s.Failed() && countsForVerdict(s, level) {
 			anyFailed = true
 		}
 	}
@@ -174,6 +179,17 @@ func (r *Report) Judge() {
 	default:
 		r.Verdict = Conformant
 	}
+}
+
+// countsForVerdict reports whether a failed spec makes the run non-conformant: it does unless
+// every requirement it tests is a MAY (paycert's own decisions where a document is silent).
+func countsForVerdict(s Spec, level map[string]requirements.Level) bool {
+	for _, id := range s.Requirements {
+		if level[s.Suite+"\x00"+id] != requirements.May {
+			return true
+		}
+	}
+	return len(s.Requirements) == 0
 }
 
 func uniqueJoin(list []string) string {

@@ -75,6 +75,31 @@ func TestJudge(t *testing.T) {
 	}
 }
 
+// TestFailedMayDoesNotDecide checks that a failed MAY requirement (a decision of paycert's where
+// the documents are silent) is reported failed without making the run non-conformant, while a
+// spec that also tests a MUST still does.
+func TestFailedMayDoesNotDecide(t *testing.T) {
+	r := &report.Report{
+		Requirements: []report.Requirement{req("BPD-A-001", requirements.Must), req("BPD-M-001", requirements.May)},
+		Specs: []report.Spec{
+			spec("a passes", "passed", "", "BPD-A-001"),
+			spec("decision differs", "failed", "want 422", "BPD-M-001"),
+		},
+	}
+	r.Judge()
+	if r.Requirements[1].Status != report.Failed {
+		t.Errorf("MAY requirement: %s, want failed", r.Requirements[1].Status)
+	}
+	if r.Verdict != report.Conformant {
+		t.Errorf("verdict %s, want conformant: only a MAY failed", r.Verdict)
+	}
+	r.Specs[1].Requirements = []string{"BPD-M-001", "BPD-A-001"}
+	r.Judge()
+	if r.Verdict != report.NonConformant {
+		t.Errorf("verdict %s, want non-conformant: the failed spec tests a MUST too", r.Verdict)
+	}
+}
+
 func TestBundle(t *testing.T) {
 	dir := t.TempDir()
 	r := sample()

@@ -47,13 +47,15 @@ func (s *Spec) CheckRequest(ctx context.Context, opID string, req *http.Request,
 		}
 		return out, nil
 	}
-	f, err := s.checkContent(rb.Value.Content, req.Header.Get("Content-Type"), body, s.file+" "+opID+" requestBody")
+	f, err := s.checkContent(rb.Value.Content, nil, req.Header.Get("Content-Type"), body, s.file+" "+opID+" requestBody")
 	return append(out, f...), err
 }
 
 // CheckResponse checks the answer to a request for operation opID: that its status is one the
 // operation documents, and that its body has a documented content type and matches the schema.
-func (s *Spec) CheckResponse(opID string, status int, header http.Header, body []byte) (Findings, error) {
+// reqHeader is the request's header (nil when unknown): where the spec picks the answer's schema
+// by a request header (x-paycert-schema-by-request-header), it decides which.
+func (s *Spec) CheckResponse(opID string, reqHeader http.Header, status int, header http.Header, body []byte) (Findings, error) {
 	op, err := s.op(opID)
 	if err != nil {
 		return nil, err
@@ -72,7 +74,7 @@ func (s *Spec) CheckResponse(opID string, status int, header http.Header, body [
 	if len(bytes.TrimSpace(body)) == 0 {
 		return Findings{{Where: "body", Message: fmt.Sprintf("status %d must carry a body, got none", status), Rule: rule}}, nil
 	}
-	return s.checkContent(resp.Value.Content, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status))
+	return s.checkContent(resp.Value.Content, reqHeader, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status))
 }
 
 // CheckBody checks a message body against the schema at schemaFile (a path inside the assets, such
@@ -108,7 +110,7 @@ func (s *Spec) BodySchema(opID string, status int) (string, error) {
 	return s.schemaFile(mt.Schema)
 }
 
-func (s *Spec) checkContent(content openapi3.Content, contentType string, body []byte, rule string) (Findings, error) {
+func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, contentType string, body []byte, rule string) (Findings, error) {
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		mediaType = ""
@@ -128,7 +130,7 @@ func (s *Spec) checkContent(content openapi3.Content, contentType string, body [
 		// Still check the body against the one documented JSON schema, so that a wrong header
 		// does not hide a wrong body.
 		if jm := content.Get("application/json"); jm != nil && jm.Schema != nil {
-			file, err := s.schemaFile(jm.Schema)
+			file, err := s.mediaSchemaFile(jm, reqHeader)
 			if err != nil {
 				return nil, err
 			}
@@ -140,11 +142,35 @@ func (s *Spec) checkContent(content openapi3.Content, contentType string, body [
 	if mt.Schema == nil {
 		return nil, nil
 	}
-	file, err := s.schemaFile(mt.Schema)
+	file, err := s.mediaSchemaFile(mt, reqHeader)
 	if err != nil {
 		return nil, err
 	}
 	return s.CheckBody(file, body)
+}
+
+// SchemaByHeader is the media-type extension that picks a body's schema by a request header:
+// {"header": "X-API-Version", "schemas": {"2": "../schemas/bepaid/check-service-v2.json", ...}}.
+// The media type's own schema stays the one for readers and for requests without the header.
+const SchemaByHeader = "x-paycert-schema-by-request-header"
+
+// mediaSchemaFile is the schema file a body of media type mt is checked against.
+func (s *Spec) mediaSchemaFile(mt *openapi3.MediaType, reqHeader http.Header) (string, error) {
+	ext, ok := mt.Extensions[SchemaByHeader]
+	if !ok || reqHeader == nil {
+		return s.schemaFile(mt.Schema)
+	}
+	m, _ := ext.(map[string]any)
+	name, _ := m["header"].(string)
+	schemas, _ := m["schemas"].(map[string]any)
+	if name == "" || schemas == nil {
+		return "", fmt.Errorf("%s: %s needs a header and schemas", s.file, SchemaByHeader)
+	}
+	rel, ok := schemas[reqHeader.Get(name)].(string)
+	if !ok {
+		return s.schemaFile(mt.Schema)
+	}
+	return fsPath(path.Join(path.Dir(s.file), rel)), nil
 }
 
 // schemaFile resolves a media type's schema reference to a path inside the assets. Every body

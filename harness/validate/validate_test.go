@@ -47,7 +47,7 @@ func TestCheckResponse(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			f, err := s.CheckResponse("createPayment", c.status, c.header, []byte(c.body))
+			f, err := s.CheckResponse("createPayment", nil, c.status, c.header, []byte(c.body))
 			if err != nil {
 				t.Fatalf("harness error: %v", err)
 			}
@@ -89,7 +89,7 @@ func TestCheckRequest(t *testing.T) {
 // TestHarnessErrorsAreNotFindings: an unknown operation is the checker's error, not a finding.
 func TestHarnessErrorsAreNotFindings(t *testing.T) {
 	s := load(t)
-	if _, err := s.CheckResponse("noSuchOperation", 200, nil, nil); err == nil {
+	if _, err := s.CheckResponse("noSuchOperation", nil, 200, nil, nil); err == nil {
 		t.Error("an unknown operation gave no error")
 	}
 	if _, err := s.CheckBody("schemas/nope.json", []byte(`{}`)); err == nil {
@@ -123,13 +123,49 @@ func BenchmarkCheckResponse(b *testing.B) {
 	s := load(b)
 	h := http.Header{"Content-Type": {"application/json"}}
 	body := []byte(pendingAnswer)
-	if f, err := s.CheckResponse("createPayment", 200, h, body); err != nil || len(f) > 0 {
+	if f, err := s.CheckResponse("createPayment", nil, 200, h, body); err != nil || len(f) > 0 {
 		b.Fatalf("%v %v", f, err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.CheckResponse("createPayment", 200, h, body); err != nil {
+		if _, err := s.CheckResponse("createPayment", nil, 200, h, body); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestSchemaByRequestHeader checks that the bePaid service check's answer is judged by the
+// schema of the API version the request asked for.
+func TestSchemaByRequestHeader(t *testing.T) {
+	s, err := validate.Load(paycert.Assets(""), "specs/bepaid.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json := http.Header{"Content-Type": {"application/json"}}
+	v2 := `{"service_activated":true,"message":"ok","validation":{"operator":"mts","message":"ok"}}`
+	v3 := `{"code":"S.0000","status":"successful","message":"ok","friendly_message":"ok"}`
+	cases := []struct {
+		version, body string
+		ok            bool
+	}{
+		{"2", v2, true},
+		{"3", v3, true},
+		{"3", v2, false},
+		{"2", v3, false},
+	}
+	for _, c := range cases {
+		f, err := s.CheckResponse("checkService", http.Header{"X-Api-Version": {c.version}}, 200, json, []byte(c.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (len(f) == 0) != c.ok {
+			t.Errorf("version %s, body %s: findings %v, want ok=%v", c.version, c.body, f, c.ok)
+		}
+	}
+	// Without the request header, either shape passes the union schema.
+	for _, body := range []string{v2, v3} {
+		if f, err := s.CheckResponse("checkService", nil, 200, json, []byte(body)); err != nil || len(f) > 0 {
+			t.Errorf("no version header, body %s: %v %v", body, f, err)
 		}
 	}
 }

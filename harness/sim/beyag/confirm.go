@@ -13,7 +13,7 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, "uid")
 		return
 	}
-	req := readRequest(w, r)
+	req := ReadRequest(w, r)
 	if req == nil {
 		return
 	}
@@ -33,8 +33,8 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 		}
 		skip = b
 	}
-	if !errs.empty() {
-		writeFieldErrors(w, &errs)
+	if !errs.Empty() {
+		WriteFieldErrors(w, &errs)
 		return
 	}
 

@@ -31,6 +31,12 @@ type Method interface {
 	Created(e *Engine, tx *Tx)
 }
 
+// Router is a Method with paths of its own besides the transaction API (bePaid's MTS Money
+// service check). Routes adds them to the engine's mux; wrap handlers in Engine.Authenticated.
+type Router interface {
+	Routes(e *Engine, mux *http.ServeMux)
+}
+
 // Config is one beGateway provider.
 type Config struct {
 	Provider    string
@@ -42,6 +48,9 @@ type Config struct {
 	PendingMessage string
 	// MaxWrongOTPs fails a payment after this many wrong OTPs (0: never).
 	MaxWrongOTPs int
+	// RefundAmountOptional lets a refund leave out the amount, which then is the full amount
+	// (the generic APM refund); otherwise the amount is required (PaySage Mobile Commerce).
+	RefundAmountOptional bool
 }
 
 // Fault kinds a beGateway provider can be switched into; the fault's name is
@@ -81,7 +90,7 @@ func New(cfg Config, env sim.Env) (*Engine, error) {
 	env.Clock.OnAdvance(func(now time.Time) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
-		e.expireDue(now)
+		e.runDue(now)
 	})
 	return e, nil
 }
@@ -95,11 +104,14 @@ func (e *Engine) Env() sim.Env { return e.env }
 // Handler serves the /beyag paths.
 func (e *Engine) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("POST /beyag/transactions/payments", e.auth(e.createPayment))
-	mux.HandleFunc("POST /beyag/transactions/{uid}/confirm", e.auth(e.confirm))
-	mux.HandleFunc("POST /beyag/transactions/refunds", e.auth(e.refund))
-	mux.HandleFunc("GET /beyag/transactions/tracking_id/{tracking_id}", e.auth(e.byTrackingID))
-	mux.HandleFunc("GET /beyag/transactions/{uid}", e.auth(e.transaction))
+	mux.HandleFunc("POST /beyag/transactions/payments", e.Authenticated(e.createPayment))
+	mux.HandleFunc("POST /beyag/transactions/{uid}/confirm", e.Authenticated(e.confirm))
+	mux.HandleFunc("POST /beyag/transactions/refunds", e.Authenticated(e.refund))
+	mux.HandleFunc("GET /beyag/transactions/tracking_id/{tracking_id}", e.Authenticated(e.byTrackingID))
+	mux.HandleFunc("GET /beyag/transactions/{uid}", e.Authenticated(e.transaction))
+	if r, ok := e.cfg.Method.(Router); ok {
+		r.Routes(e, mux)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, http.StatusNotFound, "Not found.", "system", "No such endpoint.")
 	})
@@ -128,7 +140,9 @@ func (e *Engine) Reset() {
 	e.order = nil
 }
 
-func (e *Engine) auth(h http.HandlerFunc) http.HandlerFunc {
+// Authenticated serves h only to requests with the shop's credentials (HTTP Basic), after letting
+// due work (expiry, settlement) happen; others get 401 with the error body.
+func (e *Engine) Authenticated(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		creds := e.env.Credentials
 		if !e.Fault(FaultAnyCredentials) && !signing.CheckBasic(r.Header.Get("Authorization"), creds.ID, creds.Secret) {
@@ -136,14 +150,15 @@ func (e *Engine) auth(h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		e.mu.Lock()
-		e.expireDue(e.env.Clock.Now())
+		e.runDue(e.env.Clock.Now())
 		e.mu.Unlock()
 		h(w, r)
 	}
 }
 
-// readRequest decodes {"request": {...}}; on failure it answers and returns nil.
-func readRequest(w http.ResponseWriter, r *http.Request) map[string]any {
+// ReadRequest decodes {"request": {...}}; on failure it answers with the error body and returns
+// nil. Numbers are json.Number.
+func ReadRequest(w http.ResponseWriter, r *http.Request) map[string]any {
 	var body map[string]any
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
 	dec.UseNumber()
@@ -155,7 +170,7 @@ func readRequest(w http.ResponseWriter, r *http.Request) map[string]any {
 	if !ok {
 		var errs FieldErrors
 		errs.Add("request", "is missing")
-		writeFieldErrors(w, &errs)
+		WriteFieldErrors(w, &errs)
 		return nil
 	}
 	return req
@@ -205,11 +220,27 @@ func (e *Engine) notify(tx *Tx, final bool) {
 	e.env.Dispatcher.Send(sim.Callback{URL: tx.NotifyURL, Header: h, Body: body})
 }
 
-// expireDue expires pending payments whose expired_at has passed; the caller holds the lock.
-func (e *Engine) expireDue(now time.Time) {
+// SettleAfter makes a pending payment finish with status and message after d, the way a provider
+// that processes payments on its side does (bePaid MTS Money); the caller holds the lock. An
+// expired_at that comes first wins.
+func (e *Engine) SettleAfter(tx *Tx, d time.Duration, status, message string) {
+	at := e.env.Clock.Now().Add(d)
+	tx.SettleAt, tx.SettleStatus, tx.SettleMessage = &at, status, message
+}
+
+// runDue settles and expires the pending payments whose time has come; the caller holds the lock.
+func (e *Engine) runDue(now time.Time) {
 	for _, uid := range e.order {
 		tx := e.txs[uid]
-		if tx.Type == "payment" && tx.Status == Pending && tx.ExpiredAt != nil && !now.Before(*tx.ExpiredAt) {
+		if tx.Type != "payment" || tx.Status != Pending {
+			continue
+		}
+		settles := tx.SettleAt != nil && !now.Before(*tx.SettleAt)
+		expires := tx.ExpiredAt != nil && !now.Before(*tx.ExpiredAt)
+		switch {
+		case settles && (!expires || tx.SettleAt.Before(*tx.ExpiredAt)):
+			e.setStatus(tx, tx.SettleStatus, tx.SettleMessage)
+		case expires:
 			e.setStatus(tx, Expired, "Transaction was expired.")
 		}
 	}

@@ -26,7 +26,8 @@ func (e *FieldErrors) Add(path, msg string) {
 	e.msgs[path] = append(e.msgs[path], msg)
 }
 
-func (e *FieldErrors) empty() bool { return len(e.paths) == 0 }
+// Empty reports whether nothing was added.
+func (e *FieldErrors) Empty() bool { return len(e.paths) == 0 }
 
 func (e *FieldErrors) body() map[string]any {
 	tree := map[string]any{}
@@ -54,7 +55,8 @@ func (e *FieldErrors) body() map[string]any {
 	return map[string]any{"message": strings.Join(sentences, " "), "errors": tree}
 }
 
-func writeFieldErrors(w http.ResponseWriter, e *FieldErrors) {
+// WriteFieldErrors answers 422 with the error body of e.
+func WriteFieldErrors(w http.ResponseWriter, e *FieldErrors) {
 	sim.WriteJSON(w, http.StatusUnprocessableEntity, e.body())
 }
 

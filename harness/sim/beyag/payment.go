@@ -118,14 +118,14 @@ func checkAmount(req map[string]any, errs *FieldErrors) int64 {
 }
 
 func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {
-	req := readRequest(w, r)
+	req := ReadRequest(w, r)
 	if req == nil {
 		return
 	}
 	var errs FieldErrors
 	e.checkPayment(req, &errs)
-	if !errs.empty() {
-		writeFieldErrors(w, &errs)
+	if !errs.Empty() {
+		WriteFieldErrors(w, &errs)
 		return
 	}
 	now := e.env.Clock.Now()

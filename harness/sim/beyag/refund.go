@@ -7,10 +7,11 @@ import (
 	"github.com/paycert/paycert/harness/sim"
 )
 
-// refund refunds a successful payment. Mobile Commerce takes the full amount only (document 000,
-// Refund: "The amount value must equal the amount of the parent transaction").
+// refund refunds a successful payment, the full amount only: document 000, Refund ("The amount
+// value must equal the amount of the parent transaction"); for bePaid MTS Money see errata
+// ERR-BPD-011.
 func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
-	req := readRequest(w, r)
+	req := ReadRequest(w, r)
 	if req == nil {
 		return
 	}
@@ -22,9 +23,12 @@ func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
 	if reason, _ := req["reason"].(string); reason == "" {
 		errs.Add("request.reason", "is missing")
 	}
-	amount := checkAmount(req, &errs)
-	if !errs.empty() {
-		writeFieldErrors(w, &errs)
+	amount := int64(-1) // the full amount, when the amount may be left out and is
+	if _, given := req["amount"]; given || !e.cfg.RefundAmountOptional {
+		amount = checkAmount(req, &errs)
+	}
+	if !errs.Empty() {
+		WriteFieldErrors(w, &errs)
 		return
 	}
 	e.mu.Lock()
@@ -34,6 +38,9 @@ func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, "parent_uid")
 		return
 	}
+	if amount < 0 {
+		amount = parent.Amount
+	}
 	switch {
 	case parent.Status != Successful:
 		errs.Add("request.parent_uid", "is not a successful payment (it is "+parent.Status+"); only a successful payment can be refunded")
@@ -42,8 +49,8 @@ func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
 	case amount != parent.Amount && !(e.Fault(FaultPartialRefund) && amount < parent.Amount):
 		errs.Add("request.amount", fmt.Sprintf("must equal the amount of the parent transaction (%d)", parent.Amount))
 	}
-	if !errs.empty() {
-		writeFieldErrors(w, &errs)
+	if !errs.Empty() {
+		WriteFieldErrors(w, &errs)
 		return
 	}
 	now := e.env.Clock.Now()

@@ -49,6 +49,12 @@ type Tx struct {
 	// LastConfirmAt is when the latest confirmation request came, PrevConfirmAt the one before.
 	LastConfirmAt time.Time
 	PrevConfirmAt time.Time
+
+	// SettleAt is when a payment the provider processes on its side finishes, with SettleStatus
+	// and SettleMessage (see Engine.SettleAfter).
+	SettleAt      *time.Time
+	SettleStatus  string
+	SettleMessage string
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339) }
@@ -93,7 +99,7 @@ func (e *Engine) render(tx *Tx) map[string]any {
 			"message":    tx.PayMessage,
 		},
 		tx.MethodType:           tx.Section,
-		"customer":              map[string]any{"email": orNil(tx.Email), "ip": orNil(tx.IP)},
+		"customer":              e.renderCustomer(tx),
 		"manually_corrected_at": nil,
 		"version":               tx.seq,
 		"message":               tx.Message,
@@ -106,8 +112,24 @@ func (e *Engine) render(tx *Tx) map[string]any {
 	if tx.PaidAt != nil {
 		out["paid_at"] = ts(*tx.PaidAt)
 	}
+	if len(tx.Customer) > 0 {
+		// The billing address is the customer's details as sent (document 004, response example).
+		out["billing_address"] = e.renderCustomer(tx)
+	}
 	if tx.ExpiredAt != nil {
 		out["expired_at"] = ts(*tx.ExpiredAt)
+	}
+	return out
+}
+
+// renderCustomer is the customer section: the request's customer details as sent, with the
+// request's ip; email and ip are null when not given (document 000 and 004 response examples).
+func (e *Engine) renderCustomer(tx *Tx) map[string]any {
+	out := map[string]any{"email": orNil(tx.Email), "ip": orNil(tx.IP)}
+	for k, v := range tx.Customer {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
 	}
 	return out
 }
