@@ -59,6 +59,12 @@ func Call(t testing.TB, method, url string, body any) Answer {
 // CallAs is Call with other credentials.
 func CallAs(t testing.TB, creds sim.Credentials, method, url string, body any) Answer {
 	t.Helper()
+	return CallWith(t, creds, method, url, nil, body)
+}
+
+// CallWith is CallAs with extra request headers (bePaid's X-API-Version).
+func CallWith(t testing.TB, creds sim.Credentials, method, url string, header http.Header, body any) Answer {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -70,6 +76,9 @@ func CallAs(t testing.TB, creds sim.Credentials, method, url string, body any) A
 	req, err := http.NewRequest(method, url, r)
 	if err != nil {
 		t.Fatal(err)
+	}
+	for k, vs := range header {
+		req.Header[k] = vs
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.SetBasicAuth(creds.ID, creds.Secret)
