@@ -107,7 +107,6 @@ func TestTestPhones(t *testing.T) {
 	}
 }
 
-
 // TestDecisions pins the errata decisions: a number outside the table in test mode is refused, a
 // malformed number is a check result, decline fails, accept on an active service succeeds, and a
 // live number succeeds.
