@@ -80,24 +80,24 @@ func DescribeTransactionAPI(p Provider) bool {
 		})
 
 		DescribeTable("refuses a payment with a broken generic field",
-			func(ctx SpecContext, breakIt func(jsondoc.Doc)) {
+			func(ctx SpecContext, breakIt Edit) {
 				body := p.NewPayment("")
 				breakIt(body)
 				res := conformance.Must(cl.CreatePayment(ctx, body))
 				conformance.Refused(res)
 			},
-			Entry("amount missing", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.amount") }),
-			Entry("amount as a string", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.amount", "1000") }),
-			Entry("amount with a fraction", req("BGW-PAY-001", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.amount", 10.5) }),
-			Entry("currency missing", req("BGW-PAY-002", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.currency") }),
-			Entry("description missing", req("BGW-PAY-003", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.description") }),
-			Entry("description of 256 characters", req("BGW-PAY-003", "BGW-ERR-001"), func(b jsondoc.Doc) { set(b, "request.description", strings.Repeat("d", 256)) }),
-			Entry("method.type missing", req("BGW-PAY-004", "BGW-ERR-001"), func(b jsondoc.Doc) { jsondoc.Delete(b, "request.method.type") }),
+			Entry("amount missing", req("BGW-PAY-001", "BGW-ERR-001"), Delete("request.amount")),
+			Entry("amount as a string", req("BGW-PAY-001", "BGW-ERR-001"), Set("request.amount", "1000")),
+			Entry("amount with a fraction", req("BGW-PAY-001", "BGW-ERR-001"), Set("request.amount", 10.5)),
+			Entry("currency missing", req("BGW-PAY-002", "BGW-ERR-001"), Delete("request.currency")),
+			Entry("description missing", req("BGW-PAY-003", "BGW-ERR-001"), Delete("request.description")),
+			Entry("description of 256 characters", req("BGW-PAY-003", "BGW-ERR-001"), Set("request.description", strings.Repeat("d", 256))),
+			Entry("method.type missing", req("BGW-PAY-004", "BGW-ERR-001"), Delete("request.method.type")),
 		)
 
 		It("accepts a description of 255 characters", req("BGW-PAY-003"), func(ctx SpecContext) {
 			body := p.NewPayment("")
-			set(body, "request.description", strings.Repeat("d", 255))
+			Set("request.description", strings.Repeat("d", 255))(body)
 			create(ctx, body)
 		})
 
@@ -127,7 +127,7 @@ func DescribeTransactionAPI(p Provider) bool {
 				GinkgoHelper()
 				first, second := p.NewPayment(""), p.NewPayment("")
 				tracking = jsondoc.String(first, "request.tracking_id")
-				set(second, "request.tracking_id", tracking)
+				Set("request.tracking_id", tracking)(second)
 				older = create(ctx, first)
 				Expect(t.Clock.Advance(ctx, time.Second)).To(Succeed())
 				newer = create(ctx, second)
@@ -167,7 +167,7 @@ func DescribeTransactionAPI(p Provider) bool {
 					Expect(err).NotTo(HaveOccurred())
 				}
 				body := p.NewPayment("")
-				set(body, "request.expired_at", now.Add(time.Minute).Format("2006-01-02T15:04:05-07:00"))
+				Set("request.expired_at", now.Add(time.Minute).Format("2006-01-02T15:04:05-07:00"))(body)
 				uid := create(ctx, body)
 				Expect(t.Clock.Advance(ctx, time.Minute+time.Second)).To(Succeed())
 				// A provider may expire payments in a background job: poll until the wait runs out.
@@ -234,9 +234,4 @@ func DescribeTransactionAPI(p Provider) bool {
 			})
 		})
 	})
-}
-
-func set(doc jsondoc.Doc, path string, v any) {
-	GinkgoHelper()
-	Expect(jsondoc.Set(doc, path, v)).To(Succeed())
 }

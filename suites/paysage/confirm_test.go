@@ -23,7 +23,7 @@ var _ = Describe("PaySage transaction confirmation", func() {
 		uid string
 	)
 	BeforeEach(func(ctx SpecContext) {
-		t = session.Begin()
+		t = sessionOf().Begin()
 		cl = client(t)
 		p = newPayment()
 		uid = pending(ctx, cl, p)

@@ -19,7 +19,7 @@ var _ = Describe("PaySage final status", func() {
 		cl *bgw.Client
 	)
 	BeforeEach(func() {
-		t = session.Begin()
+		t = sessionOf().Begin()
 		cl = client(t)
 	})
 
@@ -45,7 +45,7 @@ var _ = Describe("PaySage final status", func() {
 			res = conformance.Must(cl.Transaction(ctx, uid))
 			conformance.Conforms(res, http.StatusOK)
 			return res.String("transaction.status")
-		}).WithTimeout(session.Config.WaitTimeout).WithPolling(t.PollInterval()).ShouldNot(Equal("pending"))
+		}).WithTimeout(t.Config.WaitTimeout).WithPolling(t.PollInterval()).ShouldNot(Equal("pending"))
 		Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
 	})
 })

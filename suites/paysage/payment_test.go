@@ -8,7 +8,7 @@ import (
 
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
-	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/suites/begateway"
 )
 
 // Document 000, Payment: the Mobile Commerce payment request and its pending answer.
@@ -18,7 +18,7 @@ var _ = Describe("PaySage Mobile Commerce payment", func() {
 		cl *bgw.Client
 	)
 	BeforeEach(func() {
-		t = session.Begin()
+		t = sessionOf().Begin()
 		cl = client(t)
 	})
 
@@ -40,33 +40,22 @@ var _ = Describe("PaySage Mobile Commerce payment", func() {
 	})
 
 	DescribeTable("refuses a payment that breaks a Mobile Commerce rule",
-		func(ctx SpecContext, breakIt func(jsondoc.Doc)) {
+		func(ctx SpecContext, breakIt begateway.Edit) {
 			body := newPayment().Body()
 			breakIt(body)
 			res := conformance.Must(cl.CreatePayment(ctx, body))
 			conformance.Refused(res)
 		},
-		Entry("currency USD (KZT only)", req("PSG-PAY-001", "BGW-ERR-001"), set("request.currency", "USD")),
-		Entry("currency EUR (KZT only)", req("PSG-PAY-001"), set("request.currency", "EUR")),
-		Entry("return_url missing", req("PSG-PAY-002", "BGW-ERR-001"), del("request.return_url")),
-		Entry("method.type other than mobile_commerce", req("PSG-PAY-003"), set("request.method.type", "credit_card")),
-		Entry("account_number missing", req("PSG-PAY-004", "BGW-ERR-001"), del("request.method.account_number")),
-		Entry("account_number of 10 digits", req("PSG-PAY-005"), set("request.method.account_number", "7701234567")),
-		Entry("account_number of 12 digits", req("PSG-PAY-005"), set("request.method.account_number", "770123456789")),
-		Entry("account_number with spaces", req("PSG-PAY-005"), set("request.method.account_number", "770 1234 567")),
-		Entry("account_number with a plus sign", req("PSG-PAY-005"), set("request.method.account_number", "+7701234567")),
-		Entry("account_number with letters", req("PSG-PAY-005"), set("request.method.account_number", "7701234567a")),
-		Entry("account_number as a number", req("PSG-PAY-005"), set("request.method.account_number", 77012345678)),
+		Entry("currency USD (KZT only)", req("PSG-PAY-001", "BGW-ERR-001"), begateway.Set("request.currency", "USD")),
+		Entry("currency EUR (KZT only)", req("PSG-PAY-001"), begateway.Set("request.currency", "EUR")),
+		Entry("return_url missing", req("PSG-PAY-002", "BGW-ERR-001"), begateway.Delete("request.return_url")),
+		Entry("method.type other than mobile_commerce", req("PSG-PAY-003"), begateway.Set("request.method.type", "credit_card")),
+		Entry("account_number missing", req("PSG-PAY-004", "BGW-ERR-001"), begateway.Delete("request.method.account_number")),
+		Entry("account_number of 10 digits", req("PSG-PAY-005"), begateway.Set("request.method.account_number", "7701234567")),
+		Entry("account_number of 12 digits", req("PSG-PAY-005"), begateway.Set("request.method.account_number", "770123456789")),
+		Entry("account_number with spaces", req("PSG-PAY-005"), begateway.Set("request.method.account_number", "770 1234 567")),
+		Entry("account_number with a plus sign", req("PSG-PAY-005"), begateway.Set("request.method.account_number", "+7701234567")),
+		Entry("account_number with letters", req("PSG-PAY-005"), begateway.Set("request.method.account_number", "7701234567a")),
+		Entry("account_number as a number", req("PSG-PAY-005"), begateway.Set("request.method.account_number", 77012345678)),
 	)
 })
-
-func set(path string, v any) func(jsondoc.Doc) {
-	return func(d jsondoc.Doc) {
-		GinkgoHelper()
-		Expect(jsondoc.Set(d, path, v)).To(Succeed())
-	}
-}
-
-func del(path string) func(jsondoc.Doc) {
-	return func(d jsondoc.Doc) { jsondoc.Delete(d, path) }
-}

@@ -10,6 +10,6 @@ import (
 )
 
 func TestPaySage(t *testing.T) {
-	RegisterFailHandler(conformance.FailHandler(catalogue, func() *conformance.Session { return session }))
+	RegisterFailHandler(conformance.FailHandler(catalogue, sessionOf))
 	RunSpecs(t, "PaySage Mobile Commerce conformance")
 }

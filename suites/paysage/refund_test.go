@@ -20,7 +20,7 @@ var _ = Describe("PaySage refund", func() {
 		uid string
 	)
 	BeforeEach(func(ctx SpecContext) {
-		t = session.Begin()
+		t = sessionOf().Begin()
 		cl = client(t)
 		p = newPayment()
 		uid = pending(ctx, cl, p)

@@ -3,7 +3,6 @@ package paysage_test
 import (
 	"context"
 	"net/http"
-	"os"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -28,30 +27,9 @@ var suite = conformance.Suite{
 
 var (
 	catalogue = suite.Catalogue()
-	// session is set up once per test process by BeforeSuite.
-	session *conformance.Session
+	// sessionOf returns the session BeforeSuite opened, once per test process.
+	sessionOf = conformance.Declare(suite)
 )
-
-var _ = BeforeSuite(func(ctx SpecContext) {
-	var err error
-	// Progress of real-time waits goes to the terminal at once, not to the spec's buffered output.
-	session, err = conformance.Open(ctx, suite, os.Stderr)
-	if err != nil {
-		Fail("the run stopped before any request: " + err.Error())
-	}
-	DeferCleanup(session.Close)
-})
-
-var _ = ReportAfterSuite("paycert conformance report", func(r Report) {
-	runID := conformance.RunID()
-	dir := os.Getenv("PAYCERT_REPORT_DIR")
-	if session != nil {
-		dir = session.Config.ReportDir
-	}
-	dir = conformance.ReportDir(dir, runID)
-	rep := conformance.BuildReport(r, suite, catalogue, session)
-	Expect(conformance.WriteReport(dir, rep, os.Stdout)).To(Succeed())
-})
 
 // req labels a spec with requirement IDs and their flows.
 func req(ids ...string) Labels { return conformance.Req(catalogue, ids...) }
@@ -64,7 +42,7 @@ func client(t *conformance.T) *bgw.Client {
 // newPayment returns a valid payment of its own and makes its phone number one the run masks.
 func newPayment() paysage.Payment {
 	p := paysage.NewPayment()
-	session.Redactor.AddPhone(p.AccountNumber)
+	sessionOf().Redactor.AddPhone(p.AccountNumber)
 	return p
 }
 
@@ -98,7 +76,7 @@ func statusOf(ctx context.Context, cl *bgw.Client, uid string) string {
 
 // The generic beGateway specs, run against PaySage.
 var _ = begateway.DescribeTransactionAPI(begateway.Provider{
-	Session:   func() *conformance.Session { return session },
+	Session:   sessionOf,
 	Catalogue: catalogue,
 	NewPayment: func(notificationURL string) jsondoc.Doc {
 		p := newPayment()
