@@ -5,12 +5,10 @@
 package paysage
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
-	"math/big"
 
 	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/random"
 )
 
 // Names of the provider in the configuration, the simulator and the specs.
@@ -38,13 +36,13 @@ type Payment struct {
 // every spec has its own.
 func NewPayment() Payment {
 	return Payment{
-		Amount:        1000 + randInt(99000),
+		Amount:        1000 + random.Int(99000),
 		Currency:      "KZT",
 		Description:   "paycert conformance payment",
-		TrackingID:    "paycert-" + randHex(8),
+		TrackingID:    "paycert-" + random.Hex(8),
 		Language:      "en",
 		ReturnURL:     "https://merchant.example/return",
-		AccountNumber: fmt.Sprintf("77%09d", randInt(1_000_000_000)),
+		AccountNumber: fmt.Sprintf("77%09d", random.Int(1_000_000_000)),
 	}
 }
 
@@ -95,20 +93,4 @@ func WrongOTP(otp string) string {
 		}
 	}
 	return string(b)
-}
-
-func randInt(n int64) int64 {
-	v, err := rand.Int(rand.Reader, big.NewInt(n))
-	if err != nil {
-		panic(err)
-	}
-	return v.Int64()
-}
-
-func randHex(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return hex.EncodeToString(b)
 }

@@ -12,7 +12,6 @@ import (
 
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
-	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/harness/requirements"
 )
@@ -27,8 +26,12 @@ type Provider struct {
 	// when it is not empty.
 	NewPayment func(notificationURL string) jsondoc.Doc
 	// Complete makes a pending payment successful the way the provider does it (PaySage: confirm
-	// with the OTP).
+	// with the OTP; bePaid: wait for MTS Money to process it).
 	Complete func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc)
+	// PendingFor is how long a new payment stays pending by itself before the provider finishes
+	// it (bePaid MTS Money); 0 means until the customer completes it. The expiry spec sets
+	// expired_at within it.
+	PendingFor time.Duration
 }
 
 // final statuses of a beGateway payment.
@@ -166,17 +169,17 @@ func DescribeTransactionAPI(p Provider) bool {
 					now, err = t.Control.Now(ctx)
 					Expect(err).NotTo(HaveOccurred())
 				}
+				lead := time.Minute
+				if p.PendingFor > 0 {
+					lead = p.PendingFor / 2
+				}
 				body := p.NewPayment("")
-				Set("request.expired_at", now.Add(time.Minute).Format("2006-01-02T15:04:05-07:00"))(body)
+				Set("request.expired_at", now.Add(lead).Format("2006-01-02T15:04:05-07:00"))(body)
 				uid := create(ctx, body)
-				Expect(t.Clock.Advance(ctx, time.Minute+time.Second)).To(Succeed())
+				Expect(t.Clock.Advance(ctx, lead+time.Second)).To(Succeed())
 				// A provider may expire payments in a background job: poll until the wait runs out.
-				var res *exchange.Result
-				Eventually(ctx, func() string {
-					res = conformance.Must(cl.Transaction(ctx, uid))
-					conformance.Conforms(res, http.StatusOK)
-					return res.String("transaction.status")
-				}).WithTimeout(t.Config.WaitTimeout).WithPolling(t.PollInterval()).Should(Equal("expired"), "the payment did not expire at expired_at")
+				res := AwaitStatus(ctx, t, cl, uid, Final)
+				Expect(res.String("transaction.status")).To(Equal("expired"), "the payment did not expire at expired_at\n%s", res.Describe())
 			})
 		})
 
@@ -186,7 +189,7 @@ func DescribeTransactionAPI(p Provider) bool {
 				body := p.NewPayment(t.Inbox().URL())
 				uid := create(ctx, body)
 				p.Complete(ctx, t, cl, uid, body)
-				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return final[s] })
+				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", Final)
 				return hook, uid
 			}
 

@@ -1,15 +1,13 @@
 package paysage_test
 
 import (
-	"net/http"
-
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
-	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/suites/begateway"
 )
 
 // Document 000, Payment flow step 11: the webhook with the final status, and the status query.
@@ -40,12 +38,7 @@ var _ = Describe("PaySage final status", func() {
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 		// A provider may finish asynchronously: the status is polled until it is final or the
 		// wait runs out.
-		var res *exchange.Result
-		Eventually(ctx, func() string {
-			res = conformance.Must(cl.Transaction(ctx, uid))
-			conformance.Conforms(res, http.StatusOK)
-			return res.String("transaction.status")
-		}).WithTimeout(t.Config.WaitTimeout).WithPolling(t.PollInterval()).ShouldNot(Equal("pending"))
+		res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
 		Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
 	})
 })

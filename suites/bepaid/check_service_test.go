@@ -1,0 +1,124 @@
+package bepaid_test
+
+import (
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	bgw "github.com/paycert/paycert/harness/begateway"
+	"github.com/paycert/paycert/harness/bepaid"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/jsondoc"
+)
+
+// checkResult is what document 004 says a service check finds: v2's service_activated and
+// validation.operator (nil for JSON null), and v3's status.
+type checkResult struct {
+	activated any
+	operator  any
+	v3Status  string
+}
+
+var (
+	activated = checkResult{activated: true, operator: "mts", v3Status: "successful"}
+	inactive  = checkResult{activated: false, operator: "mts", v3Status: "failed"}
+	invalid   = checkResult{activated: nil, operator: nil, v3Status: "failed"}
+)
+
+// expectCheck asserts that a service check answered in the shape of version, with the result
+// want.
+func expectCheck(res *exchange.Result, version string, want checkResult) {
+	GinkgoHelper()
+	conformance.Conforms(res, http.StatusOK)
+	if version == bepaid.V3 {
+		Expect(res.String("status")).To(Equal(want.v3Status), "v3 status\n%s", res.Describe())
+		return
+	}
+	got, present := jsondoc.Get(res.Value, "service_activated")
+	Expect(present).To(BeTrue(), "v2 answer without service_activated\n%s", res.Describe())
+	Expect(got).To(equalOrNull(want.activated), "v2 service_activated\n%s", res.Describe())
+	op, _ := jsondoc.Get(res.Value, "validation.operator")
+	Expect(op).To(equalOrNull(want.operator), "v2 validation.operator\n%s", res.Describe())
+}
+
+// equalOrNull matches v, or JSON null when v is nil.
+func equalOrNull(v any) OmegaMatcher {
+	if v == nil {
+		return BeNil()
+	}
+	return Equal(v)
+}
+
+// Document 004, Service activation check, and Testing (check request result).
+var _ = Describe("bePaid MTS Money service activation check", func() {
+	var (
+		t  *conformance.T
+		cl *bgw.Client
+	)
+	BeforeEach(func() {
+		t = sessionOf().Begin()
+		cl = client(t)
+	})
+
+	DescribeTable("answers the test phone numbers as the Testing table says",
+		func(ctx SpecContext, version, phone string, want checkResult) {
+			res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest(phone, true)))
+			expectCheck(res, version, want)
+		},
+		Entry("v2, 375295222222: service activated", req("BPD-TEST-001", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneActivated, activated),
+		Entry("v3, 375295222222: service activated", req("BPD-TEST-001", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneActivated, activated),
+		Entry("v2, 375295111111: service inactive", req("BPD-TEST-002", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInactive, inactive),
+		Entry("v3, 375295111111: service inactive", req("BPD-TEST-002", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInactive, inactive),
+		Entry("v2, 375444111111: invalid phone number", req("BPD-TEST-003", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInvalid, invalid),
+		Entry("v3, 375444111111: invalid phone number", req("BPD-TEST-003", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInvalid, invalid),
+		Entry("v2, 375290000000: MTS, service activated", req("BPD-TEST-004", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInsufficientFunds, activated),
+		Entry("v3, 375290000000: MTS, service activated", req("BPD-TEST-004", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInsufficientFunds, activated),
+	)
+
+	DescribeTable("answers the documented v3 codes",
+		func(ctx SpecContext, phone, code string) {
+			res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V3, bepaid.CheckRequest(phone, true)))
+			conformance.Conforms(res, http.StatusOK)
+			Expect(res.String("code")).To(Equal(code), "v3 code\n%s", res.Describe())
+		},
+		Entry("S.0000 for an activated service", req("BPD-CHECK-005"), bepaid.PhoneActivated, "S.0000"),
+		Entry("F.0202 for an MTS number without the service", req("BPD-CHECK-005"), bepaid.PhoneInactive, "F.0202"),
+	)
+
+	DescribeTable("answers a phone number of invalid format as a check result",
+		func(ctx SpecContext, version string) {
+			res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest("+375 (29) 522-22-22", true)))
+			expectCheck(res, version, invalid)
+		},
+		Entry("v2: service_activated and operator null", req("BPD-CHECK-004", "BPD-CHECK-001"), bepaid.V2),
+		Entry("v3: status failed", req("BPD-CHECK-004", "BPD-CHECK-002"), bepaid.V3),
+	)
+
+	DescribeTable("refuses a check without customer.phone",
+		func(ctx SpecContext, version string) {
+			body := bepaid.CheckRequest(bepaid.PhoneActivated, true)
+			jsondoc.Delete(body, "request.customer.phone")
+			res := conformance.Must(bepaid.CheckService(ctx, cl, version, body))
+			conformance.Refused(res)
+		},
+		Entry("v2", req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V2),
+		Entry("v3", req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V3),
+	)
+
+	It("refuses a check with wrong shop credentials", req("BPD-CHECK-006", "BGW-ERR-001"), func(ctx SpecContext) {
+		wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-secret"}
+		res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true),
+			Header: http.Header{"X-Api-Version": {bepaid.V2}}, Auth: &wrong}))
+		conformance.Refused(res)
+		Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
+	})
+
+	It("refuses a number outside the test table in test mode", req("BPD-TEST-006"), func(ctx SpecContext) {
+		res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V2, bepaid.CheckRequest("375291234567", true)))
+		conformance.Refused(res)
+		_, named := jsondoc.Get(res.Value, "errors.request.customer.phone")
+		Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
+	})
+})

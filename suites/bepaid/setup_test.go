@@ -1,0 +1,83 @@
+package bepaid_test
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	bgw "github.com/paycert/paycert/harness/begateway"
+	"github.com/paycert/paycert/harness/bepaid"
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/suites/begateway"
+)
+
+// suite names the bePaid suite, its spec and its catalogues (bePaid's own and the shared
+// beGateway one).
+var suite = conformance.Suite{
+	Name:       "bepaid",
+	Provider:   bepaid.Provider,
+	SpecFile:   bepaid.SpecFile,
+	Catalogues: []string{"specs/bepaid.requirements.yaml", "specs/begateway.requirements.yaml"},
+	Simulators: providers.All(),
+}
+
+var (
+	catalogue = suite.Catalogue()
+	// sessionOf returns the session BeforeSuite opened, once per test process.
+	sessionOf = conformance.Declare(suite)
+)
+
+// processing is how long MTS Money took in the document's example (created 11:44:30, notified
+// 11:44:36; errata ERR-BPD-012). The suite moves the target's clock by that much, then polls the
+// status until the configured wait runs out, so a slower target still passes.
+const processing = 6 * time.Second
+
+// req labels a spec with requirement IDs and their flows.
+func req(ids ...string) Labels { return conformance.Req(catalogue, ids...) }
+
+// client is the spec's bePaid client.
+func client(t *conformance.T) *bgw.Client {
+	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
+}
+
+// pending makes a payment and checks that it is accepted as pending; it returns its uid.
+func pending(ctx context.Context, cl *bgw.Client, body jsondoc.Doc) string {
+	GinkgoHelper()
+	res := conformance.Must(cl.CreatePayment(ctx, body))
+	conformance.Conforms(res, http.StatusOK)
+	Expect(res.String("transaction.status")).To(Equal("pending"), "a new MTS Money payment must be pending\n%s", res.Describe())
+	uid := res.String("transaction.uid")
+	Expect(uid).NotTo(BeEmpty(), "the payment answer has no uid\n%s", res.Describe())
+	return uid
+}
+
+// processed lets MTS Money process a payment and returns the status query's answer once the
+// status is final.
+func processed(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string) *exchange.Result {
+	GinkgoHelper()
+	Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
+	return begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
+}
+
+// The generic beGateway specs, run against bePaid with the test number whose payments succeed.
+var _ = begateway.DescribeTransactionAPI(begateway.Provider{
+	Session:   sessionOf,
+	Catalogue: catalogue,
+	NewPayment: func(notificationURL string) jsondoc.Doc {
+		p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
+		p.NotificationURL = notificationURL
+		return p.Body()
+	},
+	Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, _ jsondoc.Doc) {
+		GinkgoHelper()
+		res := processed(ctx, t, cl, uid)
+		Expect(res.String("transaction.status")).To(Equal("successful"), "a payment of %s did not succeed\n%s", bepaid.PhoneActivated, res.Describe())
+	},
+	PendingFor: processing,
+})
