@@ -25,6 +25,7 @@ const (
 
 // suiteSpecs names each suite's provider spec, for validate.
 var suiteSpecs = map[string]string{
+	"bepaid":  "specs/bepaid.yaml",
 	"paysage": "specs/paysage.yaml",
 }
 
@@ -69,7 +70,7 @@ var errUsage = errors.New("usage")
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  paycert run [-suites paysage] [-report-dir DIR] [-strict] [-p]
+  paycert run [-suites bepaid,paysage] [-report-dir DIR] [-strict] [-p]
       run the conformance suites against the configured target (the embedded simulator when
       PAYCERT_TARGET is not set) and write one report bundle
   paycert sim [-listen 127.0.0.1:8080] [-clock real|virtual] [-seed N] [-fault NAME]...

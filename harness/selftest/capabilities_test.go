@@ -7,6 +7,7 @@ import (
 
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
 )
 
@@ -16,8 +17,9 @@ import (
 // pass; the verdict is incomplete.
 func TestTargetWithoutControlAPI(t *testing.T) {
 	l := simtest.Start(t, sim.Options{Seed: 5, Running: true,
+		Providers:   []sim.Factory{paysage.Factory()},
 		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: "plain-target-secret"}}})
-	r := runSuiteArgs(t, 3*time.Minute, []string{"-ginkgo.label-filter=!slow"},
+	r := runSuiteArgs(t, paysageSuite, 3*time.Minute, []string{"-ginkgo.label-filter=!slow"},
 		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
 		"PAYCERT_PAYSAGE_SHOP_ID=shop",
 		"PAYCERT_PAYSAGE_SECRET_KEY=plain-target-secret",

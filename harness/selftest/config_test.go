@@ -17,7 +17,7 @@ func TestBadConfigurationStopsBeforeAnyRequest(t *testing.T) {
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
-	r := runSuite(t, time.Minute, "PAYCERT_TARGET="+srv.URL, "PAYCERT_PAYSAGE_SHOP_ID=shop", "PAYCERT_CLOCK=fast")
+	r := runSuite(t, paysageSuite, time.Minute, "PAYCERT_TARGET="+srv.URL, "PAYCERT_PAYSAGE_SHOP_ID=shop", "PAYCERT_CLOCK=fast")
 	if r.exit == 0 {
 		t.Error("a bad configuration exited 0")
 	}

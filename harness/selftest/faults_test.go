@@ -6,48 +6,62 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/bepaid"
 	"github.com/paycert/paycert/harness/sim/paysage"
 )
+
+// suiteFaults are the faults of each suite's provider simulator.
+var suiteFaults = map[string][]sim.Fault{paysageSuite: paysage.Faults(), bepaidSuite: bepaid.Faults()}
 
 // TestSuitePassesAgainstTheSimulator is the baseline the fault runs are compared with: the sound
 // simulator is conformant, and every requirement of the catalogue is tested by some spec.
 func TestSuitePassesAgainstTheSimulator(t *testing.T) {
-	r := runSuite(t, 3*time.Minute)
-	if r.exit != 0 || r.report.Verdict != report.Conformant {
-		t.Fatalf("want a conformant run with exit 0, got %s with exit %d\n%s", r.report.Verdict, r.exit, tail(r.output, 6000))
-	}
-	for _, req := range r.report.Requirements {
-		if req.Status != report.Passed {
-			t.Errorf("%s is %s (%s), want passed", req.ID, req.Status, req.Reason)
-		}
-	}
-	if len(r.report.Specs) < 40 {
-		t.Errorf("only %d specs ran", len(r.report.Specs))
+	for _, suite := range []string{paysageSuite, bepaidSuite} {
+		t.Run(suite, func(t *testing.T) {
+			r := runSuite(t, suite, 3*time.Minute)
+			if r.exit != 0 || r.report.Verdict != report.Conformant {
+				t.Fatalf("want a conformant run with exit 0, got %s with exit %d\n%s", r.report.Verdict, r.exit, tail(r.output, 6000))
+			}
+			for _, req := range r.report.Requirements {
+				if req.Status != report.Passed {
+					t.Errorf("%s is %s (%s), want passed", req.ID, req.Status, req.Reason)
+				}
+			}
+			if len(r.report.Specs) < 40 {
+				t.Errorf("only %d specs ran", len(r.report.Specs))
+			}
+		})
 	}
 }
 
-// TestFaultsAreCaught switches each PaySage simulator fault on and expects the requirement the
-// fault breaks to be reported failed, and the run to exit non-zero.
+// TestFaultsAreCaught switches each simulator fault on, one at a time, and expects the suite of
+// its provider to report the requirement the fault breaks failed, and the run to exit non-zero.
 func TestFaultsAreCaught(t *testing.T) {
-	for _, f := range paysage.Faults() {
-		t.Run(f.Name, func(t *testing.T) {
-			r := runSuite(t, 3*time.Minute, "PAYCERT_SIM_FAULTS="+f.Name, "PAYCERT_WAIT_TIMEOUT=1s")
-			if r.exit == 0 {
-				t.Errorf("the run exited 0 with fault %s (%s)", f.Name, f.Description)
+	for _, suite := range []string{paysageSuite, bepaidSuite} {
+		for _, f := range suiteFaults[suite] {
+			t.Run(f.Name, func(t *testing.T) { expectCaught(t, suite, f) })
+		}
+	}
+}
+
+func expectCaught(t *testing.T, suite string, f sim.Fault) {
+	t.Helper()
+	r := runSuite(t, suite, 3*time.Minute, "PAYCERT_SIM_FAULTS="+f.Name, "PAYCERT_WAIT_TIMEOUT=1s")
+	if r.exit == 0 {
+		t.Errorf("the run exited 0 with fault %s (%s)", f.Name, f.Description)
+	}
+	if r.report.Verdict != report.NonConformant {
+		t.Errorf("verdict %s, want %s", r.report.Verdict, report.NonConformant)
+	}
+	got := r.requirement(f.Requirement)
+	if got.Status != report.Failed {
+		var failed []string
+		for _, req := range r.report.Requirements {
+			if req.Status == report.Failed {
+				failed = append(failed, req.ID)
 			}
-			if r.report.Verdict != report.NonConformant {
-				t.Errorf("verdict %s, want %s", r.report.Verdict, report.NonConformant)
-			}
-			got := r.requirement(f.Requirement)
-			if got.Status != report.Failed {
-				var failed []string
-				for _, req := range r.report.Requirements {
-					if req.Status == report.Failed {
-						failed = append(failed, req.ID)
-					}
-				}
-				t.Errorf("fault %q (%s): %s is %s, want failed; failed: %s", f.Name, f.Description, f.Requirement, got.Status, strings.Join(failed, ", "))
-			}
-		})
+		}
+		t.Errorf("fault %q (%s): %s is %s, want failed; failed: %s", f.Name, f.Description, f.Requirement, got.Status, strings.Join(failed, ", "))
 	}
 }

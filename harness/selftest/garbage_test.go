@@ -99,7 +99,7 @@ func TestMisbehavingTargets(t *testing.T) {
 				"PAYCERT_REQUEST_TIMEOUT=2s",
 				"PAYCERT_WAIT_TIMEOUT=1s",
 			}, m.env...)
-			r := runSuite(t, 3*time.Minute, env...)
+			r := runSuite(t, paysageSuite, 3*time.Minute, env...)
 			if r.exit == 0 {
 				t.Errorf("the run exited 0 against a target that answers with a %s", m.name)
 			}

@@ -13,21 +13,31 @@ import (
 	"github.com/paycert/paycert/harness/report"
 )
 
-// suiteBinary is the PaySage suite compiled once for all the runs of this package.
-var suiteBinary string
+// Suites the self-tests run.
+const (
+	paysageSuite = "paysage"
+	bepaidSuite  = "bepaid"
+)
+
+// suiteBinaries are the suites, compiled once for all the runs of this package, by name. Only
+// TestMain writes it.
+var suiteBinaries = map[string]string{}
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "paycert-selftest-")
 	if err != nil {
 		panic(err)
 	}
-	suiteBinary = filepath.Join(dir, "paysage.test")
-	build := exec.Command("go", "test", "-c", "-o", suiteBinary, "./suites/paysage")
-	build.Dir = moduleRoot()
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		panic("build the PaySage suite: " + err.Error() + "\n" + string(out))
+	for _, name := range []string{paysageSuite, bepaidSuite} {
+		bin := filepath.Join(dir, name+".test")
+		build := exec.Command("go", "test", "-c", "-o", bin, "./suites/"+name)
+		build.Dir = moduleRoot()
+		build.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := build.CombinedOutput(); err != nil {
+			os.RemoveAll(dir)
+			panic("build the " + name + " suite: " + err.Error() + "\n" + string(out))
+		}
+		suiteBinaries[name] = bin
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
@@ -42,21 +52,21 @@ type run struct {
 	report *report.Report
 }
 
-// runSuite runs the PaySage suite with env (on top of an environment cleared of PAYCERT_*
+// runSuite runs a suite with env (on top of an environment cleared of PAYCERT_*
 // settings) and returns what it printed and the report it wrote. The run must end within limit.
-func runSuite(t *testing.T, limit time.Duration, env ...string) run {
+func runSuite(t *testing.T, suite string, limit time.Duration, env ...string) run {
 	t.Helper()
-	return runSuiteArgs(t, limit, nil, env...)
+	return runSuiteArgs(t, suite, limit, nil, env...)
 }
 
 // runSuiteArgs is runSuite with Ginkgo flags (-ginkgo.label-filter=...).
-func runSuiteArgs(t *testing.T, limit time.Duration, args []string, env ...string) run {
+func runSuiteArgs(t *testing.T, suite string, limit time.Duration, args []string, env ...string) run {
 	t.Helper()
 	dir := t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, suiteBinary, append([]string{"-ginkgo.no-color"}, args...)...)
-	cmd.Dir = filepath.Join(moduleRoot(), "suites", "paysage")
+	cmd := exec.CommandContext(ctx, suiteBinaries[suite], append([]string{"-ginkgo.no-color"}, args...)...)
+	cmd.Dir = filepath.Join(moduleRoot(), "suites", suite)
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "PAYCERT_") {
 			cmd.Env = append(cmd.Env, kv)

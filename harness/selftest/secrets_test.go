@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/bepaid"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
 )
@@ -22,10 +23,11 @@ func TestNoSecretsInOutput(t *testing.T) {
 	const shopID, secretKey = "leak-test-shop", "sk_live_9f8e7d6c5b4a39281726354453627189"
 	l := simtest.Start(t, sim.Options{
 		Seed: 7, OTPDigits: 8, Faults: []string{"paysage.accept-wrong-otp"},
+		Providers:   []sim.Factory{paysage.Factory()},
 		Credentials: map[string]sim.Credentials{"paysage": {ID: shopID, Secret: secretKey}},
 	})
 
-	r := runSuite(t, 3*time.Minute,
+	r := runSuite(t, paysageSuite, 3*time.Minute,
 		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
 		"PAYCERT_CONTROL_URL="+l.ControlURL(),
 		"PAYCERT_PAYSAGE_SHOP_ID="+shopID,
@@ -56,6 +58,38 @@ func TestNoSecretsInOutput(t *testing.T) {
 		t.Fatalf("the run made %d payments with phones and %d OTPs; too few for the search to mean anything", phones, otps)
 	}
 
+	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "Basic [REDACTED]")
+}
+
+// TestNoBePaidSecretsInOutput is the same search over a bePaid run: its phone numbers are the
+// document's public test numbers, so what must not show is the shop's secret key and credentials.
+func TestNoBePaidSecretsInOutput(t *testing.T) {
+	const shopID, secretKey = "leak-test-bepaid", "sk_live_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+	l := simtest.Start(t, sim.Options{
+		Seed: 9, Faults: []string{"bepaid.wrong-test-result"},
+		Providers:   []sim.Factory{bepaid.Factory()},
+		Credentials: map[string]sim.Credentials{"bepaid": {ID: shopID, Secret: secretKey}},
+	})
+	r := runSuite(t, bepaidSuite, 3*time.Minute,
+		"PAYCERT_TARGET="+l.ProviderURL("bepaid"),
+		"PAYCERT_CONTROL_URL="+l.ControlURL(),
+		"PAYCERT_BEPAID_SHOP_ID="+shopID,
+		"PAYCERT_BEPAID_SECRET_KEY="+secretKey,
+		"PAYCERT_WAIT_TIMEOUT=2s",
+	)
+	if r.exit == 0 {
+		t.Fatalf("the run with a fault exited 0; the test needs failure output to search")
+	}
+	assertNoLeak(t, r, map[string]string{
+		secretKey: "the secret key",
+		base64.StdEncoding.EncodeToString([]byte(shopID + ":" + secretKey)): "the Basic credentials",
+	}, "Basic [REDACTED]")
+}
+
+// assertNoLeak searches the run's output and every file of its report for the forbidden values,
+// and checks that the masks are there, so that a report without exchanges cannot pass vacuously.
+func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...string) {
+	t.Helper()
 	texts := map[string]string{"the run's output": r.output}
 	err := filepath.WalkDir(r.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -80,8 +114,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 			}
 		}
 	}
-	// The masks must be there: a search of a report with no exchanges would pass vacuously.
-	for _, mask := range []string{"[OTP]", "*******", "Basic [REDACTED]"} {
+	for _, mask := range masks {
 		if !strings.Contains(all.String(), mask) {
 			t.Errorf("no %q anywhere in the output: are exchanges recorded at all?", mask)
 		}
