@@ -6,9 +6,6 @@
 package bepaid
 
 import (
-	"crypto/rsa"
-	"fmt"
-	"net/http"
 	"regexp"
 	"time"
 
@@ -66,6 +63,7 @@ func New(env sim.Env) (*Simulator, error) {
 		Currencies:           []string{"BYN"},
 		GatewayID:            395,
 		ReceiptBase:          "https://merchant.bepaid.by/customer/transactions/",
+		ExampleAmount:        100,
 		Method:               mtsMoney{},
 		PendingMessage:       "Transaction was initialized.",
 		RefundAmountOptional: true,
@@ -74,31 +72,6 @@ func New(env sim.Env) (*Simulator, error) {
 		return nil, err
 	}
 	return &Simulator{Engine: e}, nil
-}
-
-// Handler serves the bePaid API.
-func (s *Simulator) Handler() http.Handler { return s.Engine.Handler() }
-
-// WebhookKey is the public key notifications are signed with.
-func (s *Simulator) WebhookKey() *rsa.PublicKey { return s.Engine.WebhookKey() }
-
-// States lists the provider states SetState sets up.
-func (s *Simulator) States() []string {
-	return []string{"a pending payment", "a successful payment"}
-}
-
-// SetState sets up a named provider state (for Pact verification).
-func (s *Simulator) SetState(state string, params map[string]any) (map[string]any, error) {
-	switch state {
-	case "a pending payment", "a successful payment":
-		amount := int64(100)
-		if v, ok := params["amount"].(float64); ok && v > 0 {
-			amount = int64(v)
-		}
-		tx := s.Seed(amount, state == "a successful payment")
-		return map[string]any{"uid": tx.UID, "amount": tx.Amount, "status": tx.Status}, nil
-	}
-	return nil, fmt.Errorf("unknown bePaid state %q", state)
 }
 
 // phoneFormat is a full phone number with the country code and without + (document 004:

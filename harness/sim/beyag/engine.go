@@ -48,6 +48,9 @@ type Config struct {
 	PendingMessage string
 	// MaxWrongOTPs fails a payment after this many wrong OTPs (0: never).
 	MaxWrongOTPs int
+	// ExampleAmount is the amount of a payment set up for a provider state (the document's
+	// example).
+	ExampleAmount int64
 	// RefundAmountOptional lets a refund leave out the amount, which then is the full amount
 	// (the generic APM refund); otherwise the amount is required (PaySage Mobile Commerce).
 	RefundAmountOptional bool

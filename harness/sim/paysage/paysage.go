@@ -5,9 +5,6 @@
 package paysage
 
 import (
-	"crypto/rsa"
-	"fmt"
-	"net/http"
 	"regexp"
 
 	"github.com/paycert/paycert/harness/sim"
@@ -58,6 +55,7 @@ func New(env sim.Env) (*Simulator, error) {
 		Currencies:     []string{"KZT"},
 		GatewayID:      5290,
 		ReceiptBase:    "https://backoffice.paysage.io/customer/transactions/",
+		ExampleAmount:  1002,
 		Method:         mobileCommerce{},
 		PendingMessage: "Transaction was initialized. Need approve.",
 		MaxWrongOTPs:   MaxWrongOTPs,
@@ -66,31 +64,6 @@ func New(env sim.Env) (*Simulator, error) {
 		return nil, err
 	}
 	return &Simulator{Engine: e}, nil
-}
-
-// Handler serves the PaySage API.
-func (s *Simulator) Handler() http.Handler { return s.Engine.Handler() }
-
-// WebhookKey is the public key webhooks are signed with.
-func (s *Simulator) WebhookKey() *rsa.PublicKey { return s.Engine.WebhookKey() }
-
-// States lists the provider states SetState sets up.
-func (s *Simulator) States() []string {
-	return []string{"a pending payment", "a successful payment"}
-}
-
-// SetState sets up a named provider state (for Pact verification).
-func (s *Simulator) SetState(state string, params map[string]any) (map[string]any, error) {
-	switch state {
-	case "a pending payment", "a successful payment":
-		amount := int64(1002)
-		if v, ok := params["amount"].(float64); ok && v > 0 {
-			amount = int64(v)
-		}
-		tx := s.Seed(amount, state == "a successful payment")
-		return map[string]any{"uid": tx.UID, "amount": tx.Amount, "status": tx.Status}, nil
-	}
-	return nil, fmt.Errorf("unknown PaySage state %q", state)
 }
 
 // accountNumber is 11 digits without spaces or symbols (document 000, method.account_number).
