@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -22,6 +23,8 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	kind := fs.String("kind", "response", "what the file holds: request, response or webhook")
 	status := fs.Int("status", 200, "the HTTP status of a response")
 	list := fs.Bool("list", false, "list the provider's operations and stop")
+	var reqHeader headerFlag
+	fs.Var(&reqHeader, "request-header", `a header of the request a response answered, "Name: value" (repeatable); bePaid's check answer takes its shape from "X-API-Version: 3"`)
 	assets := fs.String("assets", os.Getenv("PAYCERT_ASSETS_DIR"), "read specs and schemas from this checkout instead of the embedded copy")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
@@ -59,7 +62,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	case "request", "webhook":
 		schema, err = spec.BodySchema(opID, 0)
 	case "response":
-		schema, err = spec.BodySchema(opID, *status)
+		schema, err = spec.ResponseSchema(opID, *status, reqHeader.Header)
 	default:
 		return exitError, fmt.Errorf("-kind %q is not request, response or webhook", *kind)
 	}
@@ -76,6 +79,23 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	fmt.Fprintf(stdout, "non-conformant: %d finding(s) against %s (%s)\n%s\n", len(findings), opID, schema, findings)
 	return exitNonConformant, nil
+}
+
+// headerFlag collects "Name: value" flags into a header.
+type headerFlag struct{ http.Header }
+
+func (h *headerFlag) String() string { return fmt.Sprint(h.Header) }
+
+func (h *headerFlag) Set(v string) error {
+	name, value, ok := strings.Cut(v, ":")
+	if !ok || strings.TrimSpace(name) == "" {
+		return fmt.Errorf("want \"Name: value\", got %q", v)
+	}
+	if h.Header == nil {
+		h.Header = http.Header{}
+	}
+	h.Header.Add(strings.TrimSpace(name), strings.TrimSpace(value))
+	return nil
 }
 
 func readInput(name string) ([]byte, error) {

@@ -86,28 +86,39 @@ func (s *Spec) CheckBody(schemaFile string, body []byte) (Findings, error) {
 // BodySchema returns the schema file (a path inside the assets) of the JSON request body of opID,
 // or of its response with the given status when status is not 0.
 func (s *Spec) BodySchema(opID string, status int) (string, error) {
+	if status != 0 {
+		return s.ResponseSchema(opID, status, nil)
+	}
 	op, err := s.op(opID)
 	if err != nil {
 		return "", err
 	}
-	var content openapi3.Content
-	if status == 0 {
-		if op.route.Operation.RequestBody == nil || op.route.Operation.RequestBody.Value == nil {
-			return "", fmt.Errorf("operation %q has no request body", opID)
-		}
-		content = op.route.Operation.RequestBody.Value.Content
-	} else {
-		r := op.route.Operation.Responses.Status(status)
-		if r == nil || r.Value == nil {
-			return "", fmt.Errorf("operation %q documents no status %d", opID, status)
-		}
-		content = r.Value.Content
+	if op.route.Operation.RequestBody == nil || op.route.Operation.RequestBody.Value == nil {
+		return "", fmt.Errorf("operation %q has no request body", opID)
 	}
+	return s.jsonSchemaFile(op.route.Operation.RequestBody.Value.Content, nil, opID, status)
+}
+
+// ResponseSchema returns the schema file of opID's JSON response with the given status, for a
+// request with the header reqHeader (nil when unknown; see SchemaByHeader).
+func (s *Spec) ResponseSchema(opID string, status int, reqHeader http.Header) (string, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return "", err
+	}
+	r := op.route.Operation.Responses.Status(status)
+	if r == nil || r.Value == nil {
+		return "", fmt.Errorf("operation %q documents no status %d", opID, status)
+	}
+	return s.jsonSchemaFile(r.Value.Content, reqHeader, opID, status)
+}
+
+func (s *Spec) jsonSchemaFile(content openapi3.Content, reqHeader http.Header, opID string, status int) (string, error) {
 	mt := content.Get("application/json")
 	if mt == nil || mt.Schema == nil {
 		return "", fmt.Errorf("operation %q has no JSON schema for status %d", opID, status)
 	}
-	return s.schemaFile(mt.Schema)
+	return s.mediaSchemaFile(mt, reqHeader)
 }
 
 func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, contentType string, body []byte, rule string) (Findings, error) {
