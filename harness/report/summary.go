@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/paycert/paycert/harness/requirements"
 )
 
 // PrintSummary writes the one-screen summary of a run: the verdict, the requirement counts, the
@@ -21,7 +23,11 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	fmt.Fprintf(w, "  specs: %d passed, %d failed, %d skipped\n", r.Summary.Specs["passed"], countFailed(r), r.Summary.Specs["skipped"])
 	for _, req := range r.Requirements {
 		if req.Status == Failed {
-			fmt.Fprintf(w, "  FAILED %s (%s) %s\n", req.ID, req.Level, req.Text)
+			note := ""
+			if req.Level == requirements.May {
+				note = " [a decision of paycert's; not counted in the verdict]"
+			}
+			fmt.Fprintf(w, "  FAILED %s (%s) %s%s\n", req.ID, req.Level, req.Text, note)
 		}
 	}
 	for _, e := range r.Errors {
