@@ -248,3 +248,22 @@ func TestRefundAmountOptional(t *testing.T) {
 		t.Errorf("refund without amount: %d %s", r.Status, r.Raw)
 	}
 }
+
+// BenchmarkCheckAndPayment measures one MTS Money flow over loopback HTTP: the v3 service check,
+// the payment, MTS Money's processing on the virtual clock, and the status query.
+func BenchmarkCheckAndPayment(b *testing.B) {
+	l := simtest.Start(b, sim.Options{Seed: 1})
+	url := l.ProviderURL(bepaid.Name)
+	for b.Loop() {
+		c := simtest.CallWith(b, simtest.Credentials, "POST", url+"/beyag/gateways/mts_money/check_service", http.Header{"X-Api-Version": {"3"}},
+			map[string]any{"request": map[string]any{"test": true, "customer": map[string]any{"phone": "375295222222"}}})
+		if c.String("status") != "successful" {
+			b.Fatal(c.Raw)
+		}
+		uid := simtest.Call(b, "POST", url+"/beyag/transactions/payments", payment("375295222222", "already_accepted", "")).String("transaction.uid")
+		l.Clock().Advance(bepaid.ProcessingTime)
+		if s := simtest.Call(b, "GET", url+"/beyag/transactions/"+uid, nil); s.String("transaction.status") != "successful" {
+			b.Fatal(s.Raw)
+		}
+	}
+}
