@@ -11,6 +11,7 @@ import (
 
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
+	"github.com/paycert/paycert/harness/sim/beyag"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
 )
@@ -44,7 +45,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 	}
 	p, _ := l.Provider("paysage")
 	phones, otps := 0, 0
-	for _, tx := range p.(*paysage.Simulator).Snapshot() {
+	for _, tx := range p.(*beyag.Engine).Snapshot() {
 		if acc, _ := tx.Section["account_number"].(string); len(acc) == 11 {
 			forbidden[acc] = "a phone number"
 			phones++

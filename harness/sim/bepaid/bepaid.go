@@ -31,16 +31,12 @@ const (
 )
 
 // Factory makes the bePaid simulator for a sim.Server.
-func Factory() sim.Factory {
-	return sim.Factory{Name: Name, Faults: Faults(), New: func(env sim.Env) (sim.Provider, error) { return New(env) }}
-}
+func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 
 // Faults are the deliberate departures the bePaid simulator can be switched into, each with the
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault {
-		return sim.Fault{Name: Name + "." + kind, Description: desc, Requirement: req}
-	}
+	f := func(kind, desc, req string) sim.Fault { return beyag.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(FaultWrongTestResult, "the test number 375290000000 pays successfully instead of failing for insufficient funds", "BPD-TEST-004"),
 		f(FaultV3AsV2, "a service check with X-API-Version 3 is answered in the v2 shape", "BPD-CHECK-002"),
@@ -51,14 +47,9 @@ func Faults() []sim.Fault {
 	}
 }
 
-// Simulator is the bePaid provider simulator.
-type Simulator struct {
-	*beyag.Engine
-}
-
-// New returns the bePaid simulator.
-func New(env sim.Env) (*Simulator, error) {
-	e, err := beyag.New(beyag.Config{
+// config is the bePaid provider on the beGateway engine.
+func config() beyag.Config {
+	return beyag.Config{
 		Provider:             Name,
 		Currencies:           []string{"BYN"},
 		GatewayID:            395,
@@ -67,11 +58,7 @@ func New(env sim.Env) (*Simulator, error) {
 		Method:               mtsMoney{},
 		PendingMessage:       "Transaction was initialized.",
 		RefundAmountOptional: true,
-	}, env)
-	if err != nil {
-		return nil, err
 	}
-	return &Simulator{Engine: e}, nil
 }
 
 // phoneFormat is a full phone number with the country code and without + (document 004:

@@ -318,3 +318,15 @@ func (e *Engine) Snapshot() []Tx {
 	}
 	return out
 }
+
+// Factory makes the sim.Factory of a beGateway provider: the engine configured by cfg, which can
+// be switched into faults.
+func Factory(cfg Config, faults []sim.Fault) sim.Factory {
+	return sim.Factory{Name: cfg.Provider, Faults: faults, New: func(env sim.Env) (sim.Provider, error) { return New(cfg, env) }}
+}
+
+// NewFault describes a fault of a beGateway provider: its name is "<provider>.<kind>", and
+// requirement is what the suite must then report failed.
+func NewFault(provider, kind, description, requirement string) sim.Fault {
+	return sim.Fault{Name: provider + "." + kind, Description: description, Requirement: requirement}
+}

@@ -22,16 +22,12 @@ const OTPDigits = 4
 const MaxWrongOTPs = 3
 
 // Factory makes the PaySage simulator for a sim.Server.
-func Factory() sim.Factory {
-	return sim.Factory{Name: Name, Faults: Faults(), New: func(env sim.Env) (sim.Provider, error) { return New(env) }}
-}
+func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 
 // Faults are the deliberate departures the PaySage simulator can be switched into, each with the
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault {
-		return sim.Fault{Name: Name + "." + kind, Description: desc, Requirement: req}
-	}
+	f := func(kind, desc, req string) sim.Fault { return beyag.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(beyag.FaultAcceptWrongOTP, "a wrong OTP confirms the payment", "PSG-CONFIRM-003"),
 		f(beyag.FaultPartialRefund, "a refund of less than the payment amount is accepted", "PSG-REFUND-002"),
@@ -43,14 +39,9 @@ func Faults() []sim.Fault {
 	}
 }
 
-// Simulator is the PaySage provider simulator.
-type Simulator struct {
-	*beyag.Engine
-}
-
-// New returns the PaySage simulator.
-func New(env sim.Env) (*Simulator, error) {
-	e, err := beyag.New(beyag.Config{
+// config is the PaySage provider on the beGateway engine.
+func config() beyag.Config {
+	return beyag.Config{
 		Provider:       Name,
 		Currencies:     []string{"KZT"},
 		GatewayID:      5290,
@@ -59,11 +50,7 @@ func New(env sim.Env) (*Simulator, error) {
 		Method:         mobileCommerce{},
 		PendingMessage: "Transaction was initialized. Need approve.",
 		MaxWrongOTPs:   MaxWrongOTPs,
-	}, env)
-	if err != nil {
-		return nil, err
 	}
-	return &Simulator{Engine: e}, nil
 }
 
 // accountNumber is 11 digits without spaces or symbols (document 000, method.account_number).
