@@ -1,14 +1,14 @@
 package bepaid_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
 	"github.com/paycert/paycert/harness/sim/simtest"
@@ -185,34 +185,38 @@ func TestPaymentValidation(t *testing.T) {
 // TestNotifications checks that a payment notifies pending and then its final status.
 func TestNotifications(t *testing.T) {
 	f := start(t)
-	var mu sync.Mutex
-	var got []string
-	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var a simtest.Answer
-		if err := json.NewDecoder(r.Body).Decode(&a.Body); err != nil {
-			t.Errorf("notification is not JSON: %v", err)
-		}
-		mu.Lock()
-		got = append(got, a.String("transaction.status"))
-		mu.Unlock()
-	}))
-	defer hook.Close()
-	f.finish(payment("375290000000", "already_accepted", hook.URL))
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		mu.Lock()
-		n := len(got)
-		mu.Unlock()
-		if n >= 2 || time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(10 * time.Millisecond) // delivery is asynchronous on the wall clock
+	rcv, err := receiver.Start("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	defer rcv.Close()
+	inbox := rcv.NewInbox("bepaid")
+	f.finish(payment("375290000000", "already_accepted", inbox.URL()))
+	// Delivery is asynchronous: wait for the final notification, on the wall clock.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if _, err := inbox.Await(ctx, func(d receiver.Delivery) bool { return status(t, d) == "failed" }); err != nil {
+		t.Fatalf("no failed notification: %v", err)
+	}
+	var got []string
+	for _, d := range inbox.All() {
+		got = append(got, status(t, d))
+	}
 	if len(got) != 2 || got[0] != "pending" || got[1] != "failed" {
 		t.Errorf("notifications: %v, want [pending failed]", got)
 	}
+}
+
+// status is the transaction status a notification carries.
+func status(t *testing.T, d receiver.Delivery) string {
+	t.Helper()
+	var v struct {
+		Transaction struct{ Status string } `json:"transaction"`
+	}
+	if err := json.Unmarshal(d.Body, &v); err != nil {
+		t.Errorf("notification is not JSON: %v", err)
+	}
+	return v.Transaction.Status
 }
 
 // TestExpiryBeforeProcessing checks that an expired_at before the processing time wins.
