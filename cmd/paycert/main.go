@@ -23,12 +23,6 @@ const (
 	exitError         = 2
 )
 
-// suiteSpecs names each suite's provider spec, for validate.
-var suiteSpecs = map[string]string{
-	"bepaid":  "specs/bepaid.yaml",
-	"paysage": "specs/paysage.yaml",
-}
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -43,6 +37,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "run":
 		code, err = cmdRun(args[1:], stdout, stderr)
+	case runSuiteCommand:
+		code, err = cmdRunSuite(args[1:], stdout, stderr)
 	case "sim":
 		err = cmdSim(args[1:], stdout, stderr)
 	case "validate":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paycert/paycert"
 	"github.com/paycert/paycert/harness/validate"
+	"github.com/paycert/paycert/suites"
 )
 
 // cmdValidate checks one captured message body (from a log, a proxy, a support ticket) against a
@@ -18,7 +19,8 @@ import (
 func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	provider := fs.String("provider", "", "provider: "+strings.Join(keys(suiteSpecs), ", "))
+	specs := providerSpecs()
+	provider := fs.String("provider", "", "provider: "+strings.Join(keys(specs), ", "))
 	op := fs.String("op", "", `operation ID (createPayment) or "METHOD /path" (POST /beyag/transactions/payments)`)
 	kind := fs.String("kind", "response", "what the file holds: request, response or webhook")
 	status := fs.Int("status", 200, "the HTTP status of a response")
@@ -29,9 +31,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
 	}
-	file, ok := suiteSpecs[*provider]
+	file, ok := specs[*provider]
 	if !ok {
-		return exitError, fmt.Errorf("-provider %q is not one of %s", *provider, strings.Join(keys(suiteSpecs), ", "))
+		return exitError, fmt.Errorf("-provider %q is not one of %s", *provider, strings.Join(keys(specs), ", "))
 	}
 	spec, err := validate.Load(paycert.Assets(*assets), file)
 	if err != nil {
@@ -107,6 +109,15 @@ func readInput(name string) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	return data, nil
+}
+
+// providerSpecs maps each provider to its OpenAPI document.
+func providerSpecs() map[string]string {
+	out := map[string]string{}
+	for _, e := range suites.All() {
+		out[e.Provider] = e.SpecFile
+	}
+	return out
 }
 
 func keys(m map[string]string) []string {

@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
@@ -20,8 +19,8 @@ import (
 
 // BuildReport turns a Ginkgo suite report into a conformance report. sess may be nil when the
 // suite could not set up; then the failure of the setup is the report's harness error.
-func BuildReport(gr types.Report, s Suite, cat *requirements.Catalogue, sess *Session) *report.Report {
-	r := &report.Report{Tool: "paycert", RunID: RunID(), Started: gr.StartTime, Finished: gr.EndTime}
+func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catalogue, sess *Session) *report.Report {
+	r := &report.Report{Tool: "paycert", RunID: runID, Started: gr.StartTime, Finished: gr.EndTime}
 	if sess != nil {
 		r.Targets = []report.Target{sess.Target()}
 	} else {
@@ -80,43 +79,35 @@ func specResult(suite string, sr types.SpecReport) report.Spec {
 	return sp
 }
 
-// RunID names a run: PAYCERT_RUN_ID when set (paycert run sets it for every suite of a run),
-// else the time.
-func RunID() string {
-	if id := os.Getenv("PAYCERT_RUN_ID"); id != "" {
-		return id
-	}
-	return time.Now().UTC().Format("20060102-150405")
-}
-
-// ReportDir is where a suite's report goes: PAYCERT_REPORT_DIR, or reports/<run> at the top of
-// the checkout.
+// ReportDir is where a run's report goes: the configured folder, else reports/<run> at the top
+// of the paycert checkout the working folder is in (a developer's `ginkgo ./suites/<name>`), else
+// reports/<run> in the working folder.
 func ReportDir(configured, runID string) string {
 	if configured != "" {
 		return configured
 	}
-	return filepath.Join(moduleRoot(), "reports", runID)
+	return filepath.Join(checkoutRoot(), "reports", runID)
 }
 
-// WriteReport writes the bundle and prints the one-screen summary (unless PAYCERT_SUMMARY=off:
-// paycert run prints the merged one).
-func WriteReport(dir string, r *report.Report, out io.Writer) error {
+// WriteReport writes the bundle and, when summary is true, prints the one-screen summary to out.
+func WriteReport(dir string, r *report.Report, summary bool, out io.Writer) error {
 	if err := report.Write(dir, r); err != nil {
 		return err
 	}
-	if os.Getenv("PAYCERT_SUMMARY") != "off" {
+	if summary {
 		report.PrintSummary(out, r, dir)
 	}
 	return nil
 }
 
-func moduleRoot() string {
+// checkoutRoot is the folder of paycert's go.mod above the working folder, or the working folder.
+func checkoutRoot() string {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "."
 	}
 	for d := dir; ; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+		if data, err := os.ReadFile(filepath.Join(d, "go.mod")); err == nil && strings.Contains(string(data), "module github.com/paycert/paycert\n") {
 			return d
 		}
 		if filepath.Dir(d) == d {

@@ -41,8 +41,10 @@ const (
 
 // Suite names a provider suite and its documents.
 type Suite struct {
-	// Name is the suite's name in reports ("paysage").
+	// Name is the suite's name in reports and on the command line ("paysage").
 	Name string
+	// Title is the suite's description in Ginkgo's output ("PaySage Mobile Commerce conformance").
+	Title string
 	// Provider is the provider's name in the configuration and on the simulator.
 	Provider string
 	// SpecFile is the provider's OpenAPI document inside the assets.
@@ -94,7 +96,7 @@ type Session struct {
 
 // Open reads the configuration and connects to the target; with nothing configured it starts the
 // embedded simulator. A configuration error is returned before any request is sent.
-func Open(ctx context.Context, s Suite, progress io.Writer) (*Session, error) {
+func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*Session, error) {
 	cfg, err := target.FromEnvironment(s.Provider)
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)

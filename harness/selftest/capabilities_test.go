@@ -19,7 +19,7 @@ func TestTargetWithoutControlAPI(t *testing.T) {
 	l := simtest.Start(t, sim.Options{Seed: 5, Running: true,
 		Providers:   []sim.Factory{paysage.Factory()},
 		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: "plain-target-secret"}}})
-	r := runSuiteArgs(t, paysageSuite, 3*time.Minute, []string{"-ginkgo.label-filter=!slow"},
+	r := runSuiteArgs(t, paysageSuite, 3*time.Minute, []string{"-label-filter=!slow"},
 		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
 		"PAYCERT_PAYSAGE_SHOP_ID=shop",
 		"PAYCERT_PAYSAGE_SECRET_KEY=plain-target-secret",

@@ -19,32 +19,29 @@ const (
 	bepaidSuite  = "bepaid"
 )
 
-// suiteBinaries are the suites, compiled once for all the runs of this package, by name. Only
-// TestMain writes it.
-var suiteBinaries = map[string]string{}
+// paycertBinary is the paycert command, built once for all the runs of this package (with
+// CGO_ENABLED=0, as it ships). Only TestMain writes it.
+var paycertBinary string
 
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "paycert-selftest-")
 	if err != nil {
 		panic(err)
 	}
-	for _, name := range []string{paysageSuite, bepaidSuite} {
-		bin := filepath.Join(dir, name+".test")
-		build := exec.Command("go", "test", "-c", "-o", bin, "./suites/"+name)
-		build.Dir = moduleRoot()
-		build.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := build.CombinedOutput(); err != nil {
-			os.RemoveAll(dir)
-			panic("build the " + name + " suite: " + err.Error() + "\n" + string(out))
-		}
-		suiteBinaries[name] = bin
+	paycertBinary = filepath.Join(dir, "paycert")
+	build := exec.Command("go", "build", "-o", paycertBinary, "./cmd/paycert")
+	build.Dir = moduleRoot()
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		panic("build paycert: " + err.Error() + "\n" + string(out))
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
 
-// run is one run of the suite binary.
+// run is one run of paycert.
 type run struct {
 	exit   int
 	output string
@@ -52,45 +49,54 @@ type run struct {
 	report *report.Report
 }
 
-// runSuite runs a suite with env (on top of an environment cleared of PAYCERT_*
-// settings) and returns what it printed and the report it wrote. The run must end within limit.
+// runSuite runs one suite with paycert run, with env on top of an environment cleared of
+// PAYCERT_* settings, and returns what it printed and the report it wrote. The run must end
+// within limit.
 func runSuite(t *testing.T, suite string, limit time.Duration, env ...string) run {
 	t.Helper()
 	return runSuiteArgs(t, suite, limit, nil, env...)
 }
 
-// runSuiteArgs is runSuite with Ginkgo flags (-ginkgo.label-filter=...).
+// runSuiteArgs is runSuite with more flags of paycert run (-label-filter=...).
 func runSuiteArgs(t *testing.T, suite string, limit time.Duration, args []string, env ...string) run {
 	t.Helper()
 	dir := t.TempDir()
+	r := runPaycert(t, limit, append([]string{"run", "-suites", suite, "-report-dir", dir}, args...), env...)
+	r.dir = dir
+	rep, err := report.Read(dir)
+	if err != nil {
+		t.Fatalf("the run wrote no report (exit %d): %v\n%s", r.exit, err, tail(r.output, 4000))
+	}
+	r.report = rep
+	return r
+}
+
+// runPaycert runs the paycert binary in an empty folder with args and env (on top of an
+// environment cleared of PAYCERT_* settings); it must end within limit.
+func runPaycert(t *testing.T, limit time.Duration, args []string, env ...string) run {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, suiteBinaries[suite], append([]string{"-ginkgo.no-color"}, args...)...)
-	cmd.Dir = filepath.Join(moduleRoot(), "suites", suite)
+	cmd := exec.CommandContext(ctx, paycertBinary, args...)
+	cmd.Dir = t.TempDir()
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "PAYCERT_") {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, "PAYCERT_REPORT_DIR="+dir)
 	cmd.Env = append(cmd.Env, env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
 	if ctx.Err() != nil {
-		t.Fatalf("the suite did not end within %s; it printed:\n%s", limit, tail(out.String(), 4000))
+		t.Fatalf("paycert %s did not end within %s; it printed:\n%s", strings.Join(args, " "), limit, tail(out.String(), 4000))
 	}
-	r := run{output: out.String(), dir: dir}
+	r := run{output: out.String()}
 	if ee, ok := err.(*exec.ExitError); ok {
 		r.exit = ee.ExitCode()
 	} else if err != nil {
-		t.Fatalf("run the suite: %v", err)
+		t.Fatalf("run paycert: %v", err)
 	}
-	rep, err := report.Read(dir)
-	if err != nil {
-		t.Fatalf("the run wrote no report: %v\n%s", err, tail(r.output, 4000))
-	}
-	r.report = rep
 	return r
 }
 

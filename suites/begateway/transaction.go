@@ -13,18 +13,15 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/jsondoc"
-	"github.com/paycert/paycert/harness/requirements"
 )
 
 // Provider is what the shared specs need from a beGateway provider suite.
 type Provider struct {
-	// Session returns the suite's session (set up in BeforeSuite, after the tree is built).
-	Session func() *conformance.Session
-	// Catalogue is the suite's merged catalogue; it must hold the BGW requirements.
-	Catalogue *requirements.Catalogue
-	// NewPayment returns a valid payment request of the provider's method, with notification_url
-	// when it is not empty.
-	NewPayment func(notificationURL string) jsondoc.Doc
+	// Handle is the declared suite; its catalogue must hold the BGW requirements.
+	Handle *conformance.Handle
+	// NewPayment returns a valid payment request of the provider's method for the spec t, with
+	// notification_url when it is not empty.
+	NewPayment func(t *conformance.T, notificationURL string) jsondoc.Doc
 	// Complete makes a pending payment successful the way the provider does it (PaySage: confirm
 	// with the OTP; bePaid: wait for MTS Money to process it).
 	Complete func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc)
@@ -39,7 +36,7 @@ var final = map[string]bool{"successful": true, "failed": true, "expired": true,
 
 // DescribeTransactionAPI declares the shared specs.
 func DescribeTransactionAPI(p Provider) bool {
-	req := func(ids ...string) Labels { return conformance.Req(p.Catalogue, ids...) }
+	req := p.Handle.Req
 
 	return Describe("beGateway transaction API", func() {
 		var (
@@ -47,7 +44,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			cl *bgw.Client
 		)
 		BeforeEach(func() {
-			t = p.Session().Begin()
+			t = p.Handle.Begin()
 			cl = bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
 		})
 
@@ -62,7 +59,7 @@ func DescribeTransactionAPI(p Provider) bool {
 
 		Context("authentication", func() {
 			It("refuses wrong shop credentials and makes no transaction", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
-				body := p.NewPayment("")
+				body := p.NewPayment(t, "")
 				wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-" + t.Provider.SecretKey[:min(4, len(t.Provider.SecretKey))]}
 				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: body, Auth: &wrong}))
 				conformance.Refused(res)
@@ -76,7 +73,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			})
 
 			It("refuses a request without credentials", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
-				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: p.NewPayment(""), NoAuth: true}))
+				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: p.NewPayment(t, ""), NoAuth: true}))
 				conformance.Refused(res)
 				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 without credentials\n%s", res.Describe())
 			})
@@ -84,7 +81,7 @@ func DescribeTransactionAPI(p Provider) bool {
 
 		DescribeTable("refuses a payment with a broken generic field",
 			func(ctx SpecContext, breakIt Edit) {
-				body := p.NewPayment("")
+				body := p.NewPayment(t, "")
 				breakIt(body)
 				res := conformance.Must(cl.CreatePayment(ctx, body))
 				conformance.Refused(res)
@@ -99,13 +96,13 @@ func DescribeTransactionAPI(p Provider) bool {
 		)
 
 		It("accepts a description of 255 characters", req("BGW-PAY-003"), func(ctx SpecContext) {
-			body := p.NewPayment("")
+			body := p.NewPayment(t, "")
 			Set("request.description", strings.Repeat("d", 255))(body)
 			create(ctx, body)
 		})
 
 		It("answers an accepted payment with the transaction object, echoing the request", req("BGW-PAY-005", "BGW-PAY-006"), func(ctx SpecContext) {
-			body := p.NewPayment("")
+			body := p.NewPayment(t, "")
 			res := conformance.Must(cl.CreatePayment(ctx, body))
 			conformance.Conforms(res, http.StatusOK)
 			for _, k := range []string{"currency", "description", "tracking_id"} {
@@ -118,7 +115,7 @@ func DescribeTransactionAPI(p Provider) bool {
 
 		Context("status query", func() {
 			It("answers the current status by uid", req("BGW-STATUS-001"), func(ctx SpecContext) {
-				uid := create(ctx, p.NewPayment(""))
+				uid := create(ctx, p.NewPayment(t, ""))
 				res := conformance.Must(cl.Transaction(ctx, uid))
 				conformance.Conforms(res, http.StatusOK)
 				Expect(res.String("transaction.uid")).To(Equal(uid), "the status query answered another transaction\n%s", res.Describe())
@@ -128,7 +125,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			// twoWithOneTrackingID makes two payments with one tracking_id, a second apart.
 			twoWithOneTrackingID := func(ctx context.Context) (tracking, older, newer string) {
 				GinkgoHelper()
-				first, second := p.NewPayment(""), p.NewPayment("")
+				first, second := p.NewPayment(t, ""), p.NewPayment(t, "")
 				tracking = jsondoc.String(first, "request.tracking_id")
 				Set("request.tracking_id", tracking)(second)
 				older = create(ctx, first)
@@ -173,7 +170,7 @@ func DescribeTransactionAPI(p Provider) bool {
 				if p.PendingFor > 0 {
 					lead = p.PendingFor / 2
 				}
-				body := p.NewPayment("")
+				body := p.NewPayment(t, "")
 				Set("request.expired_at", now.Add(lead).Format("2006-01-02T15:04:05-07:00"))(body)
 				uid := create(ctx, body)
 				Expect(t.Clock.Advance(ctx, lead+time.Second)).To(Succeed())
@@ -186,7 +183,7 @@ func DescribeTransactionAPI(p Provider) bool {
 		Context("webhooks", func() {
 			finished := func(ctx context.Context) (conformance.Webhook, string) {
 				GinkgoHelper()
-				body := p.NewPayment(t.Inbox().URL())
+				body := p.NewPayment(t, t.Inbox().URL())
 				uid := create(ctx, body)
 				p.Complete(ctx, t, cl, uid, body)
 				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", Final)
@@ -213,7 +210,7 @@ func DescribeTransactionAPI(p Provider) bool {
 		Context("refunds", func() {
 			successful := func(ctx context.Context) (string, int64) {
 				GinkgoHelper()
-				body := p.NewPayment("")
+				body := p.NewPayment(t, "")
 				uid := create(ctx, body)
 				p.Complete(ctx, t, cl, uid, body)
 				amount, _ := jsondoc.Int(body, "request.amount")

@@ -3,13 +3,10 @@ package bepaid_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
-
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/suites/bepaid"
 )
 
 func TestBePaid(t *testing.T) {
-	RegisterFailHandler(conformance.FailHandler(catalogue, sessionOf))
-	RunSpecs(t, "bePaid MTS Money conformance")
+	bepaid.Declare().RunSpecs(t, conformance.RunOptions{})
 }

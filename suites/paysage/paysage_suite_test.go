@@ -3,13 +3,10 @@ package paysage_test
 import (
 	"testing"
 
-	. "github.com/onsi/ginkgo/v2"
-	. "github.com/onsi/gomega"
-
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/suites/paysage"
 )
 
 func TestPaySage(t *testing.T) {
-	RegisterFailHandler(conformance.FailHandler(catalogue, sessionOf))
-	RunSpecs(t, "PaySage Mobile Commerce conformance")
+	paysage.Declare().RunSpecs(t, conformance.RunOptions{})
 }

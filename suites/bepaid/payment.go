@@ -1,4 +1,4 @@
-package bepaid_test
+package bepaid
 
 import (
 	"net/http"
@@ -15,17 +15,18 @@ import (
 )
 
 // Document 004, Payment, and Testing (payment request result).
-var _ = Describe("bePaid MTS Money payment", func() {
+func (s specs) payment() bool {
+	return Describe("bePaid MTS Money payment", func() {
 	var (
 		t  *conformance.T
 		cl *bgw.Client
 	)
 	BeforeEach(func() {
-		t = sessionOf().Begin()
+		t = s.Begin()
 		cl = client(t)
 	})
 
-	It("answers pending, with the mts_money section copied from the request", req("BPD-PAY-003"), func(ctx SpecContext) {
+	It("answers pending, with the mts_money section copied from the request", s.Req("BPD-PAY-003"), func(ctx SpecContext) {
 		res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()))
 		conformance.Conforms(res, http.StatusOK)
 		Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
@@ -34,7 +35,7 @@ var _ = Describe("bePaid MTS Money payment", func() {
 		Expect(res.String("transaction.mts_money.confirm_agreement")).To(Equal(bepaid.Accept), "the answer does not copy confirm_agreement\n%s", res.Describe())
 	})
 
-	It("echoes the customer in the answer", req("BPD-PAY-004"), func(ctx SpecContext) {
+	It("echoes the customer in the answer", s.Req("BPD-PAY-004"), func(ctx SpecContext) {
 		p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
 		res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
 		conformance.Conforms(res, http.StatusOK)
@@ -50,10 +51,10 @@ var _ = Describe("bePaid MTS Money payment", func() {
 			res := conformance.Must(cl.CreatePayment(ctx, body))
 			conformance.Refused(res)
 		},
-		Entry("confirm_agreement missing", req("BPD-PAY-001", "BGW-ERR-001"), begateway.Delete("request.method.confirm_agreement")),
-		Entry("confirm_agreement not one of the three values", req("BPD-PAY-001", "BGW-ERR-001"), begateway.Set("request.method.confirm_agreement", "agreed")),
-		Entry("customer.phone missing", req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer.phone")),
-		Entry("customer missing", req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer")),
+		Entry("confirm_agreement missing", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Delete("request.method.confirm_agreement")),
+		Entry("confirm_agreement not one of the three values", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Set("request.method.confirm_agreement", "agreed")),
+		Entry("customer.phone missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer.phone")),
+		Entry("customer missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer")),
 	)
 
 	DescribeTable("ends the payments of the test phone numbers as the Testing table says",
@@ -70,25 +71,25 @@ var _ = Describe("bePaid MTS Money payment", func() {
 			final := processed(ctx, t, cl, res.String("transaction.uid"))
 			Expect(final.String("transaction.status")).To(Equal(want), "the payment of %s\n%s", phone, final.Describe())
 		},
-		Entry("375295222222: successful payment", req("BPD-TEST-001"), bepaid.PhoneActivated, "successful"),
-		Entry("375295111111: failed payment", req("BPD-TEST-002"), bepaid.PhoneInactive, "failed"),
-		Entry("375444111111: invalid phone number", req("BPD-TEST-003"), bepaid.PhoneInvalid, "failed"),
-		Entry("375290000000: insufficient funds", req("BPD-TEST-004"), bepaid.PhoneInsufficientFunds, "failed"),
+		Entry("375295222222: successful payment", s.Req("BPD-TEST-001"), bepaid.PhoneActivated, "successful"),
+		Entry("375295111111: failed payment", s.Req("BPD-TEST-002"), bepaid.PhoneInactive, "failed"),
+		Entry("375444111111: invalid phone number", s.Req("BPD-TEST-003"), bepaid.PhoneInvalid, "failed"),
+		Entry("375290000000: insufficient funds", s.Req("BPD-TEST-004"), bepaid.PhoneInsufficientFunds, "failed"),
 	)
 
-	It("says insufficient funds when 375290000000 fails", req("BPD-TEST-005"), func(ctx SpecContext) {
+	It("says insufficient funds when 375290000000 fails", s.Req("BPD-TEST-005"), func(ctx SpecContext) {
 		uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneInsufficientFunds, bepaid.AlreadyAccepted).Body())
 		res := processed(ctx, t, cl, uid)
 		Expect(strings.ToLower(res.String("transaction.message"))).To(ContainSubstring("insufficient funds"), "%s", res.Describe())
 	})
 
-	It("goes on when accept is sent for a number whose service is activated", req("BPD-PAY-005"), func(ctx SpecContext) {
+	It("goes on when accept is sent for a number whose service is activated", s.Req("BPD-PAY-005"), func(ctx SpecContext) {
 		uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
 		res := processed(ctx, t, cl, uid)
 		Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
 	})
 
-	It("fails a payment whose customer declines the Terms of Service", req("BPD-PAY-006"), func(ctx SpecContext) {
+	It("fails a payment whose customer declines the Terms of Service", s.Req("BPD-PAY-006"), func(ctx SpecContext) {
 		body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Decline).Body()
 		res := conformance.Must(cl.CreatePayment(ctx, body))
 		if res.Status >= 400 {
@@ -100,7 +101,7 @@ var _ = Describe("bePaid MTS Money payment", func() {
 		Expect(final.String("transaction.status")).To(Equal("failed"), "a declined payment must not succeed\n%s", final.Describe())
 	})
 
-	It("refuses a number outside the test table in test mode", req("BPD-TEST-006"), func(ctx SpecContext) {
+	It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
 		res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment("375291234567", bepaid.Accept).Body()))
 		conformance.Refused(res)
 		Expect(res.Status).To(Equal(http.StatusUnprocessableEntity), "%s", res.Describe())
@@ -108,3 +109,4 @@ var _ = Describe("bePaid MTS Money payment", func() {
 		Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
 	})
 })
+}

@@ -1,4 +1,8 @@
-package bepaid_test
+// Package bepaid is the bePaid MTS Money conformance suite (document 004, and the generic
+// beGateway specs of suites/begateway run against bePaid). Declare adds it to a process's Ginkgo
+// tree: `go test`/`ginkgo ./suites/bepaid` does so in bepaid_suite_test.go, paycert run in the
+// paycert binary.
+package bepaid
 
 import (
 	"context"
@@ -17,29 +21,51 @@ import (
 	"github.com/paycert/paycert/suites/begateway"
 )
 
-// suite names the bePaid suite, its spec and its catalogues (bePaid's own and the shared
+// Suite names the bePaid suite, its spec and its catalogues (bePaid's own and the shared
 // beGateway one).
-var suite = conformance.Suite{
+var Suite = conformance.Suite{
 	Name:       "bepaid",
+	Title:      "bePaid MTS Money conformance",
 	Provider:   bepaid.Provider,
 	SpecFile:   bepaid.SpecFile,
 	Catalogues: []string{"specs/bepaid.requirements.yaml", "specs/begateway.requirements.yaml"},
 	Simulators: providers.All(),
 }
 
-var (
-	catalogue = suite.Catalogue()
-	// sessionOf returns the session BeforeSuite opened, once per test process.
-	sessionOf = conformance.Declare(suite)
-)
-
 // processing is how long MTS Money took in the document's example (created 11:44:30, notified
 // 11:44:36; errata ERR-BPD-012). The suite moves the target's clock by that much, then polls the
 // status until the configured wait runs out, so a slower target still passes.
 const processing = 6 * time.Second
 
-// req labels a spec with requirement IDs and their flows.
-func req(ids ...string) Labels { return conformance.Req(catalogue, ids...) }
+// Declare adds the bePaid suite to this process's Ginkgo tree and returns its handle. Call it
+// once, before RunSpecs.
+func Declare() *conformance.Handle {
+	h := conformance.Declare(Suite)
+	s := specs{h}
+	s.serviceCheck()
+	s.payment()
+	s.notification()
+	// The generic beGateway specs, run against bePaid with the test number whose payments
+	// succeed.
+	begateway.DescribeTransactionAPI(begateway.Provider{
+		Handle: h,
+		NewPayment: func(_ *conformance.T, notificationURL string) jsondoc.Doc {
+			p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
+			p.NotificationURL = notificationURL
+			return p.Body()
+		},
+		Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, _ jsondoc.Doc) {
+			GinkgoHelper()
+			res := processed(ctx, t, cl, uid)
+			Expect(res.String("transaction.status")).To(Equal("successful"), "a payment of %s did not succeed\n%s", bepaid.PhoneActivated, res.Describe())
+		},
+		PendingFor: processing,
+	})
+	return h
+}
+
+// specs declares the bePaid specs on the suite's handle.
+type specs struct{ *conformance.Handle }
 
 // client is the spec's bePaid client.
 func client(t *conformance.T) *bgw.Client {
@@ -64,20 +90,3 @@ func processed(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string
 	Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
 	return begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
 }
-
-// The generic beGateway specs, run against bePaid with the test number whose payments succeed.
-var _ = begateway.DescribeTransactionAPI(begateway.Provider{
-	Session:   sessionOf,
-	Catalogue: catalogue,
-	NewPayment: func(notificationURL string) jsondoc.Doc {
-		p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
-		p.NotificationURL = notificationURL
-		return p.Body()
-	},
-	Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, _ jsondoc.Doc) {
-		GinkgoHelper()
-		res := processed(ctx, t, cl, uid)
-		Expect(res.String("transaction.status")).To(Equal("successful"), "a payment of %s did not succeed\n%s", bepaid.PhoneActivated, res.Describe())
-	},
-	PendingFor: processing,
-})

@@ -1,4 +1,4 @@
-package paysage_test
+package paysage
 
 import (
 	. "github.com/onsi/ginkgo/v2"
@@ -11,18 +11,19 @@ import (
 )
 
 // Document 000, Payment flow step 11: the webhook with the final status, and the status query.
-var _ = Describe("PaySage final status", func() {
+func (s specs) finalStatus() bool {
+	return Describe("PaySage final status", func() {
 	var (
 		t  *conformance.T
 		cl *bgw.Client
 	)
 	BeforeEach(func() {
-		t = sessionOf().Begin()
+		t = s.Begin()
 		cl = client(t)
 	})
 
-	It("sends a webhook with the final status after the right OTP", req("PSG-NOTIFY-001"), func(ctx SpecContext) {
-		p := newPayment()
+	It("sends a webhook with the final status after the right OTP", s.Req("PSG-NOTIFY-001"), func(ctx SpecContext) {
+		p := newPayment(t)
 		p.NotificationURL = t.Inbox().URL()
 		uid := pending(ctx, cl, p)
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
@@ -32,8 +33,8 @@ var _ = Describe("PaySage final status", func() {
 		Expect(hook.Findings).To(BeEmpty(), "the webhook body is not a valid transaction answer")
 	})
 
-	It("answers the final status to the status query after the right OTP", req("PSG-STATUS-001"), func(ctx SpecContext) {
-		p := newPayment()
+	It("answers the final status to the status query after the right OTP", s.Req("PSG-STATUS-001"), func(ctx SpecContext) {
+		p := newPayment(t)
 		uid := pending(ctx, cl, p)
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 		// A provider may finish asynchronously: the status is polled until it is final or the
@@ -42,3 +43,4 @@ var _ = Describe("PaySage final status", func() {
 		Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
 	})
 })
+}

@@ -1,4 +1,8 @@
-package paysage_test
+// Package paysage is the PaySage Mobile Commerce conformance suite (document 000, and the generic
+// beGateway specs of suites/begateway run against PaySage). Declare adds it to a process's Ginkgo
+// tree: `go test`/`ginkgo ./suites/paysage` does so in paysage_suite_test.go, paycert run in the
+// paycert binary.
+package paysage
 
 import (
 	"context"
@@ -15,24 +19,44 @@ import (
 	"github.com/paycert/paycert/suites/begateway"
 )
 
-// suite names the PaySage suite, its spec and its catalogues (PaySage's own and the shared
+// Suite names the PaySage suite, its spec and its catalogues (PaySage's own and the shared
 // beGateway one).
-var suite = conformance.Suite{
+var Suite = conformance.Suite{
 	Name:       "paysage",
+	Title:      "PaySage Mobile Commerce conformance",
 	Provider:   paysage.Provider,
 	SpecFile:   paysage.SpecFile,
 	Catalogues: []string{"specs/paysage.requirements.yaml", "specs/begateway.requirements.yaml"},
 	Simulators: providers.All(),
 }
 
-var (
-	catalogue = suite.Catalogue()
-	// sessionOf returns the session BeforeSuite opened, once per test process.
-	sessionOf = conformance.Declare(suite)
-)
+// Declare adds the PaySage suite to this process's Ginkgo tree and returns its handle. Call it
+// once, before RunSpecs.
+func Declare() *conformance.Handle {
+	h := conformance.Declare(Suite)
+	s := specs{h}
+	s.payment()
+	s.confirmation()
+	s.refund()
+	s.finalStatus()
+	// The generic beGateway specs, run against PaySage.
+	begateway.DescribeTransactionAPI(begateway.Provider{
+		Handle: h,
+		NewPayment: func(t *conformance.T, notificationURL string) jsondoc.Doc {
+			p := newPayment(t)
+			p.NotificationURL = notificationURL
+			return p.Body()
+		},
+		Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc) {
+			GinkgoHelper()
+			confirmed(ctx, t, cl, uid, jsondoc.String(payment, "request.method.account_number"))
+		},
+	})
+	return h
+}
 
-// req labels a spec with requirement IDs and their flows.
-func req(ids ...string) Labels { return conformance.Req(catalogue, ids...) }
+// specs declares the PaySage specs on the suite's handle.
+type specs struct{ *conformance.Handle }
 
 // client is the spec's PaySage client.
 func client(t *conformance.T) *bgw.Client {
@@ -40,9 +64,9 @@ func client(t *conformance.T) *bgw.Client {
 }
 
 // newPayment returns a valid payment of its own and makes its phone number one the run masks.
-func newPayment() paysage.Payment {
+func newPayment(t *conformance.T) paysage.Payment {
 	p := paysage.NewPayment()
-	sessionOf().Redactor.AddPhone(p.AccountNumber)
+	t.Redactor.AddPhone(p.AccountNumber)
 	return p
 }
 
@@ -73,18 +97,3 @@ func statusOf(ctx context.Context, cl *bgw.Client, uid string) string {
 	conformance.Conforms(res, http.StatusOK)
 	return res.String("transaction.status")
 }
-
-// The generic beGateway specs, run against PaySage.
-var _ = begateway.DescribeTransactionAPI(begateway.Provider{
-	Session:   sessionOf,
-	Catalogue: catalogue,
-	NewPayment: func(notificationURL string) jsondoc.Doc {
-		p := newPayment()
-		p.NotificationURL = notificationURL
-		return p.Body()
-	},
-	Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, payment jsondoc.Doc) {
-		GinkgoHelper()
-		confirmed(ctx, t, cl, uid, jsondoc.String(payment, "request.method.account_number"))
-	},
-})

@@ -1,4 +1,4 @@
-package paysage_test
+package paysage
 
 import (
 	"net/http"
@@ -12,7 +12,8 @@ import (
 )
 
 // Document 000, Refund: the amount must equal the parent amount.
-var _ = Describe("PaySage refund", func() {
+func (s specs) refund() bool {
+	return Describe("PaySage refund", func() {
 	var (
 		t   *conformance.T
 		cl  *bgw.Client
@@ -20,13 +21,13 @@ var _ = Describe("PaySage refund", func() {
 		uid string
 	)
 	BeforeEach(func(ctx SpecContext) {
-		t = sessionOf().Begin()
+		t = s.Begin()
 		cl = client(t)
-		p = newPayment()
+		p = newPayment(t)
 		uid = pending(ctx, cl, p)
 	})
 
-	It("accepts a refund of the full amount of a successful payment", req("PSG-REFUND-001"), func(ctx SpecContext) {
+	It("accepts a refund of the full amount of a successful payment", s.Req("PSG-REFUND-001"), func(ctx SpecContext) {
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 		res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, p.Amount, "customer asked")))
 		conformance.Conforms(res, http.StatusOK)
@@ -35,7 +36,7 @@ var _ = Describe("PaySage refund", func() {
 		Expect(amount).To(Equal(p.Amount), "%s", res.Describe())
 	})
 
-	It("refuses a refund of another amount than the payment's, then accepts the full amount", req("PSG-REFUND-002"), func(ctx SpecContext) {
+	It("refuses a refund of another amount than the payment's, then accepts the full amount", s.Req("PSG-REFUND-002"), func(ctx SpecContext) {
 		confirmed(ctx, t, cl, uid, p.AccountNumber)
 		for _, amount := range []int64{p.Amount - 1, p.Amount / 2, p.Amount + 1} {
 			res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, amount, "partial")))
@@ -46,8 +47,9 @@ var _ = Describe("PaySage refund", func() {
 		Expect(res.String("transaction.status")).To(Equal("successful"), "after refused partial refunds, the full refund failed\n%s", res.Describe())
 	})
 
-	It("refuses a refund of a payment that is not successful", req("PSG-REFUND-003"), func(ctx SpecContext) {
+	It("refuses a refund of a payment that is not successful", s.Req("PSG-REFUND-003"), func(ctx SpecContext) {
 		res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, p.Amount, "not paid")))
 		conformance.Declined(res, "transaction.status")
 	})
 })
+}

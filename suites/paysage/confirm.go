@@ -1,4 +1,4 @@
-package paysage_test
+package paysage
 
 import (
 	"net/http"
@@ -15,7 +15,8 @@ import (
 )
 
 // Document 000, Transaction confirmation: the OTP, a wrong OTP, and the 30-second duplicate window.
-var _ = Describe("PaySage transaction confirmation", func() {
+func (s specs) confirmation() bool {
+	return Describe("PaySage transaction confirmation", func() {
 	var (
 		t   *conformance.T
 		cl  *bgw.Client
@@ -23,13 +24,13 @@ var _ = Describe("PaySage transaction confirmation", func() {
 		uid string
 	)
 	BeforeEach(func(ctx SpecContext) {
-		t = sessionOf().Begin()
+		t = s.Begin()
 		cl = client(t)
-		p = newPayment()
+		p = newPayment(t)
 		uid = pending(ctx, cl, p)
 	})
 
-	It("confirms the payment with the OTP the customer received", req("PSG-CONFIRM-002", "PSG-CONFIRM-004"), func(ctx SpecContext) {
+	It("confirms the payment with the OTP the customer received", s.Req("PSG-CONFIRM-002", "PSG-CONFIRM-004"), func(ctx SpecContext) {
 		code := t.OTPFor(ctx, uid, p.AccountNumber)
 		res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
 		conformance.Conforms(res, http.StatusOK)
@@ -42,14 +43,14 @@ var _ = Describe("PaySage transaction confirmation", func() {
 		Expect(statusOf(ctx, cl, uid)).To(Equal("successful"), "the payment is not successful after the right OTP")
 	})
 
-	It("never makes the payment successful with a wrong OTP", req("PSG-CONFIRM-003"), func(ctx SpecContext) {
+	It("never makes the payment successful with a wrong OTP", s.Req("PSG-CONFIRM-003"), func(ctx SpecContext) {
 		wrong := paysage.WrongOTP(t.OTPFor(ctx, uid, p.AccountNumber))
 		res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(wrong, nil)))
 		conformance.Declined(res, "transaction.status")
 		Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a wrong OTP made the payment successful")
 	})
 
-	It("refuses a confirmation without password and leaves the payment pending", req("PSG-CONFIRM-001", "BGW-ERR-001"), func(ctx SpecContext) {
+	It("refuses a confirmation without password and leaves the payment pending", s.Req("PSG-CONFIRM-001", "BGW-ERR-001"), func(ctx SpecContext) {
 		body := paysage.Confirm("x", nil)
 		jsondoc.Delete(body, "request.password")
 		res := conformance.Must(cl.Confirm(ctx, uid, body))
@@ -57,7 +58,7 @@ var _ = Describe("PaySage transaction confirmation", func() {
 		Expect(statusOf(ctx, cl, uid)).To(Equal("pending"), "a confirmation without password changed the payment")
 	})
 
-	It("answers 404 with the error body for an unknown uid", req("PSG-CONFIRM-005", "BGW-ERR-001"), func(ctx SpecContext) {
+	It("answers 404 with the error body for an unknown uid", s.Req("PSG-CONFIRM-005", "BGW-ERR-001"), func(ctx SpecContext) {
 		res := conformance.Must(cl.Confirm(ctx, "00000000-0000-4000-8000-000000000000", paysage.Confirm("1234", nil)))
 		conformance.Refused(res)
 		Expect(res.Status).To(Equal(http.StatusNotFound), "%s", res.Describe())
@@ -79,21 +80,21 @@ var _ = Describe("PaySage transaction confirmation", func() {
 			return code
 		}
 
-		It("declines a second confirmation within 30 s when skip_duplicate_check is false", req("PSG-DUP-001"), func(ctx SpecContext) {
+		It("declines a second confirmation within 30 s when skip_duplicate_check is false", s.Req("PSG-DUP-001"), func(ctx SpecContext) {
 			code := afterWrong(ctx)
 			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &no)))
 			conformance.Declined(res, "transaction.status")
 			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
 		})
 
-		It("declines a second confirmation within 30 s by default (skip_duplicate_check absent)", req("PSG-DUP-002"), func(ctx SpecContext) {
+		It("declines a second confirmation within 30 s by default (skip_duplicate_check absent)", s.Req("PSG-DUP-002"), func(ctx SpecContext) {
 			code := afterWrong(ctx)
 			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
 			conformance.Declined(res, "transaction.status")
 			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
 		})
 
-		It("processes a second confirmation within 30 s when skip_duplicate_check is true", req("PSG-DUP-003"), func(ctx SpecContext) {
+		It("processes a second confirmation within 30 s when skip_duplicate_check is true", s.Req("PSG-DUP-003"), func(ctx SpecContext) {
 			code := afterWrong(ctx)
 			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &yes)))
 			conformance.Conforms(res, http.StatusOK)
@@ -101,7 +102,7 @@ var _ = Describe("PaySage transaction confirmation", func() {
 			Expect(statusOf(ctx, cl, uid)).To(Equal("successful"))
 		})
 
-		It("processes a confirmation sent 30 s or more after the previous one", req("PSG-DUP-004"), Label("slow"), func(ctx SpecContext) {
+		It("processes a confirmation sent 30 s or more after the previous one", s.Req("PSG-DUP-004"), Label("slow"), func(ctx SpecContext) {
 			code := afterWrong(ctx)
 			Expect(t.Clock.Advance(ctx, 31*time.Second)).To(Succeed())
 			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
@@ -111,3 +112,4 @@ var _ = Describe("PaySage transaction confirmation", func() {
 		})
 	})
 })
+}

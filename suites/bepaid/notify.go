@@ -1,4 +1,4 @@
-package bepaid_test
+package bepaid
 
 import (
 	. "github.com/onsi/ginkgo/v2"
@@ -12,13 +12,14 @@ import (
 )
 
 // Document 004, MTS Money payment scheme steps 8-11 and Notification of the final payment status.
-var _ = Describe("bePaid MTS Money final status notification", func() {
+func (s specs) notification() bool {
+	return Describe("bePaid MTS Money final status notification", func() {
 	var (
 		t  *conformance.T
 		cl *bgw.Client
 	)
 	BeforeEach(func() {
-		t = sessionOf().Begin()
+		t = s.Begin()
 		cl = client(t)
 	})
 
@@ -41,7 +42,8 @@ var _ = Describe("bePaid MTS Money final status notification", func() {
 			res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
 			Expect(res.String("transaction.status")).To(Equal(want), "the status query disagrees with the notification\n%s", res.Describe())
 		},
-		Entry("successful (375295222222)", req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneActivated, "successful"),
-		Entry("failed (375290000000)", req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneInsufficientFunds, "failed"),
+		Entry("successful (375295222222)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneActivated, "successful"),
+		Entry("failed (375290000000)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneInsufficientFunds, "failed"),
 	)
 })
+}
