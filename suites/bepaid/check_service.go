@@ -54,73 +54,73 @@ func equalOrNull(v any) OmegaMatcher {
 // Document 004, Service activation check, and Testing (check request result).
 func (s specs) serviceCheck() bool {
 	return Describe("bePaid MTS Money service activation check", func() {
-	var (
-		t  *conformance.T
-		cl *bgw.Client
-	)
-	BeforeEach(func() {
-		t = s.Begin()
-		cl = client(t)
-	})
+		var (
+			t  *conformance.T
+			cl *bgw.Client
+		)
+		BeforeEach(func() {
+			t = s.Begin()
+			cl = client(t)
+		})
 
-	DescribeTable("answers the test phone numbers as the Testing table says",
-		func(ctx SpecContext, version, phone string, want checkResult) {
-			res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest(phone, true)))
-			expectCheck(res, version, want)
-		},
-		Entry("v2, 375295222222: service activated", s.Req("BPD-TEST-001", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneActivated, activated),
-		Entry("v3, 375295222222: service activated", s.Req("BPD-TEST-001", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneActivated, activated),
-		Entry("v2, 375295111111: service inactive", s.Req("BPD-TEST-002", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInactive, inactive),
-		Entry("v3, 375295111111: service inactive", s.Req("BPD-TEST-002", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInactive, inactive),
-		Entry("v2, 375444111111: invalid phone number", s.Req("BPD-TEST-003", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInvalid, invalid),
-		Entry("v3, 375444111111: invalid phone number", s.Req("BPD-TEST-003", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInvalid, invalid),
-		Entry("v2, 375290000000: MTS, service activated", s.Req("BPD-TEST-004", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInsufficientFunds, activated),
-		Entry("v3, 375290000000: MTS, service activated", s.Req("BPD-TEST-004", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInsufficientFunds, activated),
-	)
+		DescribeTable("answers the test phone numbers as the Testing table says",
+			func(ctx SpecContext, version, phone string, want checkResult) {
+				res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest(phone, true)))
+				expectCheck(res, version, want)
+			},
+			Entry("v2, 375295222222: service activated", s.Req("BPD-TEST-001", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneActivated, activated),
+			Entry("v3, 375295222222: service activated", s.Req("BPD-TEST-001", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneActivated, activated),
+			Entry("v2, 375295111111: service inactive", s.Req("BPD-TEST-002", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInactive, inactive),
+			Entry("v3, 375295111111: service inactive", s.Req("BPD-TEST-002", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInactive, inactive),
+			Entry("v2, 375444111111: invalid phone number", s.Req("BPD-TEST-003", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInvalid, invalid),
+			Entry("v3, 375444111111: invalid phone number", s.Req("BPD-TEST-003", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInvalid, invalid),
+			Entry("v2, 375290000000: MTS, service activated", s.Req("BPD-TEST-004", "BPD-CHECK-001"), bepaid.V2, bepaid.PhoneInsufficientFunds, activated),
+			Entry("v3, 375290000000: MTS, service activated", s.Req("BPD-TEST-004", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInsufficientFunds, activated),
+		)
 
-	DescribeTable("answers the documented v3 codes",
-		func(ctx SpecContext, phone, code string) {
-			res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V3, bepaid.CheckRequest(phone, true)))
-			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("code")).To(Equal(code), "v3 code\n%s", res.Describe())
-		},
-		Entry("S.0000 for an activated service", s.Req("BPD-CHECK-005"), bepaid.PhoneActivated, "S.0000"),
-		Entry("F.0202 for an MTS number without the service", s.Req("BPD-CHECK-005"), bepaid.PhoneInactive, "F.0202"),
-	)
+		DescribeTable("answers the documented v3 codes",
+			func(ctx SpecContext, phone, code string) {
+				res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V3, bepaid.CheckRequest(phone, true)))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("code")).To(Equal(code), "v3 code\n%s", res.Describe())
+			},
+			Entry("S.0000 for an activated service", s.Req("BPD-CHECK-005"), bepaid.PhoneActivated, "S.0000"),
+			Entry("F.0202 for an MTS number without the service", s.Req("BPD-CHECK-005"), bepaid.PhoneInactive, "F.0202"),
+		)
 
-	DescribeTable("answers a phone number of invalid format as a check result",
-		func(ctx SpecContext, version string) {
-			res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest("+375 (29) 522-22-22", true)))
-			expectCheck(res, version, invalid)
-		},
-		Entry("v2: service_activated and operator null", s.Req("BPD-CHECK-004", "BPD-CHECK-001"), bepaid.V2),
-		Entry("v3: status failed", s.Req("BPD-CHECK-004", "BPD-CHECK-002"), bepaid.V3),
-	)
+		DescribeTable("answers a phone number of invalid format as a check result",
+			func(ctx SpecContext, version string) {
+				res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest("+375 (29) 522-22-22", true)))
+				expectCheck(res, version, invalid)
+			},
+			Entry("v2: service_activated and operator null", s.Req("BPD-CHECK-004", "BPD-CHECK-001"), bepaid.V2),
+			Entry("v3: status failed", s.Req("BPD-CHECK-004", "BPD-CHECK-002"), bepaid.V3),
+		)
 
-	DescribeTable("refuses a check without customer.phone",
-		func(ctx SpecContext, version string) {
-			body := bepaid.CheckRequest(bepaid.PhoneActivated, true)
-			jsondoc.Delete(body, "request.customer.phone")
-			res := conformance.Must(bepaid.CheckService(ctx, cl, version, body))
+		DescribeTable("refuses a check without customer.phone",
+			func(ctx SpecContext, version string) {
+				body := bepaid.CheckRequest(bepaid.PhoneActivated, true)
+				jsondoc.Delete(body, "request.customer.phone")
+				res := conformance.Must(bepaid.CheckService(ctx, cl, version, body))
+				conformance.Refused(res)
+			},
+			Entry("v2", s.Req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V2),
+			Entry("v3", s.Req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V3),
+		)
+
+		It("refuses a check with wrong shop credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), func(ctx SpecContext) {
+			wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-secret"}
+			res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true),
+				Header: http.Header{"X-Api-Version": {bepaid.V2}}, Auth: &wrong}))
 			conformance.Refused(res)
-		},
-		Entry("v2", s.Req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V2),
-		Entry("v3", s.Req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V3),
-	)
+			Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
+		})
 
-	It("refuses a check with wrong shop credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), func(ctx SpecContext) {
-		wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-secret"}
-		res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true),
-			Header: http.Header{"X-Api-Version": {bepaid.V2}}, Auth: &wrong}))
-		conformance.Refused(res)
-		Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
+		It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
+			res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V2, bepaid.CheckRequest("375291234567", true)))
+			conformance.Refused(res)
+			_, named := jsondoc.Get(res.Value, "errors.request.customer.phone")
+			Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
+		})
 	})
-
-	It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
-		res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V2, bepaid.CheckRequest("375291234567", true)))
-		conformance.Refused(res)
-		_, named := jsondoc.Get(res.Value, "errors.request.customer.phone")
-		Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
-	})
-})
 }

@@ -14,36 +14,36 @@ import (
 // Document 004, MTS Money payment scheme steps 8-11 and Notification of the final payment status.
 func (s specs) notification() bool {
 	return Describe("bePaid MTS Money final status notification", func() {
-	var (
-		t  *conformance.T
-		cl *bgw.Client
-	)
-	BeforeEach(func() {
-		t = s.Begin()
-		cl = client(t)
+		var (
+			t  *conformance.T
+			cl *bgw.Client
+		)
+		BeforeEach(func() {
+			t = s.Begin()
+			cl = client(t)
+		})
+
+		DescribeTable("notifies the final status after the pending answer, authenticated, and the status query agrees",
+			func(ctx SpecContext, phone, want string) {
+				p := bepaid.NewPayment(phone, bepaid.AlreadyAccepted)
+				p.NotificationURL = t.Inbox().URL()
+				uid := pending(ctx, cl, p.Body())
+				Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
+
+				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", begateway.Final)
+				Expect(hook.Findings).To(BeEmpty(), "the notification is not an MTS Money transaction")
+				Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the notification is about another transaction")
+				Expect(jsondoc.String(hook.Value, "transaction.status")).To(Equal(want), "the notified final status")
+				Expect(jsondoc.String(hook.Value, "transaction.method_type")).To(Equal("mts_money"), "the notification's method_type")
+				Expect(jsondoc.String(hook.Value, "transaction.mts_money.confirm_agreement")).To(Equal(bepaid.AlreadyAccepted), "the notification's mts_money section")
+				check := bgw.VerifyWebhook(hook.Header, hook.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+				Expect(check.Basic).To(BeTrue(), "the notification's Authorization header does not carry the shop ID and secret key")
+
+				res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
+				Expect(res.String("transaction.status")).To(Equal(want), "the status query disagrees with the notification\n%s", res.Describe())
+			},
+			Entry("successful (375295222222)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneActivated, "successful"),
+			Entry("failed (375290000000)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneInsufficientFunds, "failed"),
+		)
 	})
-
-	DescribeTable("notifies the final status after the pending answer, authenticated, and the status query agrees",
-		func(ctx SpecContext, phone, want string) {
-			p := bepaid.NewPayment(phone, bepaid.AlreadyAccepted)
-			p.NotificationURL = t.Inbox().URL()
-			uid := pending(ctx, cl, p.Body())
-			Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
-
-			hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", begateway.Final)
-			Expect(hook.Findings).To(BeEmpty(), "the notification is not an MTS Money transaction")
-			Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the notification is about another transaction")
-			Expect(jsondoc.String(hook.Value, "transaction.status")).To(Equal(want), "the notified final status")
-			Expect(jsondoc.String(hook.Value, "transaction.method_type")).To(Equal("mts_money"), "the notification's method_type")
-			Expect(jsondoc.String(hook.Value, "transaction.mts_money.confirm_agreement")).To(Equal(bepaid.AlreadyAccepted), "the notification's mts_money section")
-			check := bgw.VerifyWebhook(hook.Header, hook.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
-			Expect(check.Basic).To(BeTrue(), "the notification's Authorization header does not carry the shop ID and secret key")
-
-			res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
-			Expect(res.String("transaction.status")).To(Equal(want), "the status query disagrees with the notification\n%s", res.Describe())
-		},
-		Entry("successful (375295222222)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneActivated, "successful"),
-		Entry("failed (375290000000)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneInsufficientFunds, "failed"),
-	)
-})
 }

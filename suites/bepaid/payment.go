@@ -17,96 +17,96 @@ import (
 // Document 004, Payment, and Testing (payment request result).
 func (s specs) payment() bool {
 	return Describe("bePaid MTS Money payment", func() {
-	var (
-		t  *conformance.T
-		cl *bgw.Client
-	)
-	BeforeEach(func() {
-		t = s.Begin()
-		cl = client(t)
-	})
+		var (
+			t  *conformance.T
+			cl *bgw.Client
+		)
+		BeforeEach(func() {
+			t = s.Begin()
+			cl = client(t)
+		})
 
-	It("answers pending, with the mts_money section copied from the request", s.Req("BPD-PAY-003"), func(ctx SpecContext) {
-		res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()))
-		conformance.Conforms(res, http.StatusOK)
-		Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
-		Expect(res.String("transaction.method_type")).To(Equal("mts_money"), "%s", res.Describe())
-		Expect(res.String("transaction.mts_money.type")).To(Equal("mts_money"), "%s", res.Describe())
-		Expect(res.String("transaction.mts_money.confirm_agreement")).To(Equal(bepaid.Accept), "the answer does not copy confirm_agreement\n%s", res.Describe())
-	})
+		It("answers pending, with the mts_money section copied from the request", s.Req("BPD-PAY-003"), func(ctx SpecContext) {
+			res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()))
+			conformance.Conforms(res, http.StatusOK)
+			Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
+			Expect(res.String("transaction.method_type")).To(Equal("mts_money"), "%s", res.Describe())
+			Expect(res.String("transaction.mts_money.type")).To(Equal("mts_money"), "%s", res.Describe())
+			Expect(res.String("transaction.mts_money.confirm_agreement")).To(Equal(bepaid.Accept), "the answer does not copy confirm_agreement\n%s", res.Describe())
+		})
 
-	It("echoes the customer in the answer", s.Req("BPD-PAY-004"), func(ctx SpecContext) {
-		p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
-		res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
-		conformance.Conforms(res, http.StatusOK)
-		for k, want := range map[string]string{"phone": p.Phone, "first_name": p.FirstName, "last_name": p.LastName} {
-			Expect(res.String("transaction.customer."+k)).To(Equal(want), "transaction.customer.%s does not echo the request\n%s", k, res.Describe())
-		}
-	})
+		It("echoes the customer in the answer", s.Req("BPD-PAY-004"), func(ctx SpecContext) {
+			p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
+			res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
+			conformance.Conforms(res, http.StatusOK)
+			for k, want := range map[string]string{"phone": p.Phone, "first_name": p.FirstName, "last_name": p.LastName} {
+				Expect(res.String("transaction.customer."+k)).To(Equal(want), "transaction.customer.%s does not echo the request\n%s", k, res.Describe())
+			}
+		})
 
-	DescribeTable("refuses a payment that breaks an MTS Money rule",
-		func(ctx SpecContext, breakIt begateway.Edit) {
-			body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()
-			breakIt(body)
+		DescribeTable("refuses a payment that breaks an MTS Money rule",
+			func(ctx SpecContext, breakIt begateway.Edit) {
+				body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()
+				breakIt(body)
+				res := conformance.Must(cl.CreatePayment(ctx, body))
+				conformance.Refused(res)
+			},
+			Entry("confirm_agreement missing", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Delete("request.method.confirm_agreement")),
+			Entry("confirm_agreement not one of the three values", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Set("request.method.confirm_agreement", "agreed")),
+			Entry("customer.phone missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer.phone")),
+			Entry("customer missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer")),
+		)
+
+		DescribeTable("ends the payments of the test phone numbers as the Testing table says",
+			func(ctx SpecContext, phone, want string) {
+				body := bepaid.NewPayment(phone, bepaid.AlreadyAccepted).Body()
+				res := conformance.Must(cl.CreatePayment(ctx, body))
+				if phone == bepaid.PhoneInvalid && res.Status >= 400 {
+					// An invalid number may be refused at once (errata ERR-BPD-007).
+					conformance.Refused(res)
+					return
+				}
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
+				final := processed(ctx, t, cl, res.String("transaction.uid"))
+				Expect(final.String("transaction.status")).To(Equal(want), "the payment of %s\n%s", phone, final.Describe())
+			},
+			Entry("375295222222: successful payment", s.Req("BPD-TEST-001"), bepaid.PhoneActivated, "successful"),
+			Entry("375295111111: failed payment", s.Req("BPD-TEST-002"), bepaid.PhoneInactive, "failed"),
+			Entry("375444111111: invalid phone number", s.Req("BPD-TEST-003"), bepaid.PhoneInvalid, "failed"),
+			Entry("375290000000: insufficient funds", s.Req("BPD-TEST-004"), bepaid.PhoneInsufficientFunds, "failed"),
+		)
+
+		It("says insufficient funds when 375290000000 fails", s.Req("BPD-TEST-005"), func(ctx SpecContext) {
+			uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneInsufficientFunds, bepaid.AlreadyAccepted).Body())
+			res := processed(ctx, t, cl, uid)
+			Expect(strings.ToLower(res.String("transaction.message"))).To(ContainSubstring("insufficient funds"), "%s", res.Describe())
+		})
+
+		It("goes on when accept is sent for a number whose service is activated", s.Req("BPD-PAY-005"), func(ctx SpecContext) {
+			uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
+			res := processed(ctx, t, cl, uid)
+			Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
+		})
+
+		It("fails a payment whose customer declines the Terms of Service", s.Req("BPD-PAY-006"), func(ctx SpecContext) {
+			body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Decline).Body()
 			res := conformance.Must(cl.CreatePayment(ctx, body))
-			conformance.Refused(res)
-		},
-		Entry("confirm_agreement missing", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Delete("request.method.confirm_agreement")),
-		Entry("confirm_agreement not one of the three values", s.Req("BPD-PAY-001", "BGW-ERR-001"), begateway.Set("request.method.confirm_agreement", "agreed")),
-		Entry("customer.phone missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer.phone")),
-		Entry("customer missing", s.Req("BPD-PAY-002", "BGW-ERR-001"), begateway.Delete("request.customer")),
-	)
-
-	DescribeTable("ends the payments of the test phone numbers as the Testing table says",
-		func(ctx SpecContext, phone, want string) {
-			body := bepaid.NewPayment(phone, bepaid.AlreadyAccepted).Body()
-			res := conformance.Must(cl.CreatePayment(ctx, body))
-			if phone == bepaid.PhoneInvalid && res.Status >= 400 {
-				// An invalid number may be refused at once (errata ERR-BPD-007).
+			if res.Status >= 400 {
 				conformance.Refused(res)
 				return
 			}
 			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
 			final := processed(ctx, t, cl, res.String("transaction.uid"))
-			Expect(final.String("transaction.status")).To(Equal(want), "the payment of %s\n%s", phone, final.Describe())
-		},
-		Entry("375295222222: successful payment", s.Req("BPD-TEST-001"), bepaid.PhoneActivated, "successful"),
-		Entry("375295111111: failed payment", s.Req("BPD-TEST-002"), bepaid.PhoneInactive, "failed"),
-		Entry("375444111111: invalid phone number", s.Req("BPD-TEST-003"), bepaid.PhoneInvalid, "failed"),
-		Entry("375290000000: insufficient funds", s.Req("BPD-TEST-004"), bepaid.PhoneInsufficientFunds, "failed"),
-	)
+			Expect(final.String("transaction.status")).To(Equal("failed"), "a declined payment must not succeed\n%s", final.Describe())
+		})
 
-	It("says insufficient funds when 375290000000 fails", s.Req("BPD-TEST-005"), func(ctx SpecContext) {
-		uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneInsufficientFunds, bepaid.AlreadyAccepted).Body())
-		res := processed(ctx, t, cl, uid)
-		Expect(strings.ToLower(res.String("transaction.message"))).To(ContainSubstring("insufficient funds"), "%s", res.Describe())
-	})
-
-	It("goes on when accept is sent for a number whose service is activated", s.Req("BPD-PAY-005"), func(ctx SpecContext) {
-		uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
-		res := processed(ctx, t, cl, uid)
-		Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
-	})
-
-	It("fails a payment whose customer declines the Terms of Service", s.Req("BPD-PAY-006"), func(ctx SpecContext) {
-		body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Decline).Body()
-		res := conformance.Must(cl.CreatePayment(ctx, body))
-		if res.Status >= 400 {
+		It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
+			res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment("375291234567", bepaid.Accept).Body()))
 			conformance.Refused(res)
-			return
-		}
-		conformance.Conforms(res, http.StatusOK)
-		final := processed(ctx, t, cl, res.String("transaction.uid"))
-		Expect(final.String("transaction.status")).To(Equal("failed"), "a declined payment must not succeed\n%s", final.Describe())
+			Expect(res.Status).To(Equal(http.StatusUnprocessableEntity), "%s", res.Describe())
+			_, named := jsondoc.Get(res.Value, "errors.request.customer.phone")
+			Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
+		})
 	})
-
-	It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
-		res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment("375291234567", bepaid.Accept).Body()))
-		conformance.Refused(res)
-		Expect(res.Status).To(Equal(http.StatusUnprocessableEntity), "%s", res.Describe())
-		_, named := jsondoc.Get(res.Value, "errors.request.customer.phone")
-		Expect(named).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
-	})
-})
 }

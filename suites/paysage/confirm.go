@@ -17,99 +17,99 @@ import (
 // Document 000, Transaction confirmation: the OTP, a wrong OTP, and the 30-second duplicate window.
 func (s specs) confirmation() bool {
 	return Describe("PaySage transaction confirmation", func() {
-	var (
-		t   *conformance.T
-		cl  *bgw.Client
-		p   paysage.Payment
-		uid string
-	)
-	BeforeEach(func(ctx SpecContext) {
-		t = s.Begin()
-		cl = client(t)
-		p = newPayment(t)
-		uid = pending(ctx, cl, p)
-	})
+		var (
+			t   *conformance.T
+			cl  *bgw.Client
+			p   paysage.Payment
+			uid string
+		)
+		BeforeEach(func(ctx SpecContext) {
+			t = s.Begin()
+			cl = client(t)
+			p = newPayment(t)
+			uid = pending(ctx, cl, p)
+		})
 
-	It("confirms the payment with the OTP the customer received", s.Req("PSG-CONFIRM-002", "PSG-CONFIRM-004"), func(ctx SpecContext) {
-		code := t.OTPFor(ctx, uid, p.AccountNumber)
-		res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
-		conformance.Conforms(res, http.StatusOK)
-		Expect(res.String("transaction.status")).To(Equal("successful"), "the right OTP did not confirm the payment\n%s", res.Describe())
-		Expect(res.String("transaction.type")).To(Equal("confirm"), "%s", res.Describe())
-		Expect(res.String("transaction.parent_uid")).To(Equal(uid), "parent_uid is not the payment's uid\n%s", res.Describe())
-		Expect(res.String("transaction.currency")).To(Equal(p.Currency), "%s", res.Describe())
-		amount, _ := res.Int("transaction.amount")
-		Expect(amount).To(Equal(p.Amount), "the confirmation's amount is not the payment's\n%s", res.Describe())
-		Expect(statusOf(ctx, cl, uid)).To(Equal("successful"), "the payment is not successful after the right OTP")
-	})
-
-	It("never makes the payment successful with a wrong OTP", s.Req("PSG-CONFIRM-003"), func(ctx SpecContext) {
-		wrong := paysage.WrongOTP(t.OTPFor(ctx, uid, p.AccountNumber))
-		res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(wrong, nil)))
-		conformance.Declined(res, "transaction.status")
-		Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a wrong OTP made the payment successful")
-	})
-
-	It("refuses a confirmation without password and leaves the payment pending", s.Req("PSG-CONFIRM-001", "BGW-ERR-001"), func(ctx SpecContext) {
-		body := paysage.Confirm("x", nil)
-		jsondoc.Delete(body, "request.password")
-		res := conformance.Must(cl.Confirm(ctx, uid, body))
-		conformance.Refused(res)
-		Expect(statusOf(ctx, cl, uid)).To(Equal("pending"), "a confirmation without password changed the payment")
-	})
-
-	It("answers 404 with the error body for an unknown uid", s.Req("PSG-CONFIRM-005", "BGW-ERR-001"), func(ctx SpecContext) {
-		res := conformance.Must(cl.Confirm(ctx, "00000000-0000-4000-8000-000000000000", paysage.Confirm("1234", nil)))
-		conformance.Refused(res)
-		Expect(res.Status).To(Equal(http.StatusNotFound), "%s", res.Describe())
-	})
-
-	Context("duplicate window of 30 seconds", func() {
-		no, yes := false, true
-		// afterWrong sends a wrong OTP first, so that the right one comes as a second request.
-		// The window can only be observed on a payment that is still pending after it: a target
-		// that ends the payment at the first wrong OTP makes these specs not applicable.
-		afterWrong := func(ctx SpecContext) string {
-			GinkgoHelper()
+		It("confirms the payment with the OTP the customer received", s.Req("PSG-CONFIRM-002", "PSG-CONFIRM-004"), func(ctx SpecContext) {
 			code := t.OTPFor(ctx, uid, p.AccountNumber)
-			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(paysage.WrongOTP(code), nil)))
+			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
+			conformance.Conforms(res, http.StatusOK)
+			Expect(res.String("transaction.status")).To(Equal("successful"), "the right OTP did not confirm the payment\n%s", res.Describe())
+			Expect(res.String("transaction.type")).To(Equal("confirm"), "%s", res.Describe())
+			Expect(res.String("transaction.parent_uid")).To(Equal(uid), "parent_uid is not the payment's uid\n%s", res.Describe())
+			Expect(res.String("transaction.currency")).To(Equal(p.Currency), "%s", res.Describe())
+			amount, _ := res.Int("transaction.amount")
+			Expect(amount).To(Equal(p.Amount), "the confirmation's amount is not the payment's\n%s", res.Describe())
+			Expect(statusOf(ctx, cl, uid)).To(Equal("successful"), "the payment is not successful after the right OTP")
+		})
+
+		It("never makes the payment successful with a wrong OTP", s.Req("PSG-CONFIRM-003"), func(ctx SpecContext) {
+			wrong := paysage.WrongOTP(t.OTPFor(ctx, uid, p.AccountNumber))
+			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(wrong, nil)))
 			conformance.Declined(res, "transaction.status")
-			if status := statusOf(ctx, cl, uid); status != "pending" {
-				Skip(report.NotApplicablePrefix + "the target ends the payment (" + status + ") at the first wrong OTP, so a second confirmation of it cannot show the 30-second window")
+			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a wrong OTP made the payment successful")
+		})
+
+		It("refuses a confirmation without password and leaves the payment pending", s.Req("PSG-CONFIRM-001", "BGW-ERR-001"), func(ctx SpecContext) {
+			body := paysage.Confirm("x", nil)
+			jsondoc.Delete(body, "request.password")
+			res := conformance.Must(cl.Confirm(ctx, uid, body))
+			conformance.Refused(res)
+			Expect(statusOf(ctx, cl, uid)).To(Equal("pending"), "a confirmation without password changed the payment")
+		})
+
+		It("answers 404 with the error body for an unknown uid", s.Req("PSG-CONFIRM-005", "BGW-ERR-001"), func(ctx SpecContext) {
+			res := conformance.Must(cl.Confirm(ctx, "00000000-0000-4000-8000-000000000000", paysage.Confirm("1234", nil)))
+			conformance.Refused(res)
+			Expect(res.Status).To(Equal(http.StatusNotFound), "%s", res.Describe())
+		})
+
+		Context("duplicate window of 30 seconds", func() {
+			no, yes := false, true
+			// afterWrong sends a wrong OTP first, so that the right one comes as a second request.
+			// The window can only be observed on a payment that is still pending after it: a target
+			// that ends the payment at the first wrong OTP makes these specs not applicable.
+			afterWrong := func(ctx SpecContext) string {
+				GinkgoHelper()
+				code := t.OTPFor(ctx, uid, p.AccountNumber)
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(paysage.WrongOTP(code), nil)))
+				conformance.Declined(res, "transaction.status")
+				if status := statusOf(ctx, cl, uid); status != "pending" {
+					Skip(report.NotApplicablePrefix + "the target ends the payment (" + status + ") at the first wrong OTP, so a second confirmation of it cannot show the 30-second window")
+				}
+				return code
 			}
-			return code
-		}
 
-		It("declines a second confirmation within 30 s when skip_duplicate_check is false", s.Req("PSG-DUP-001"), func(ctx SpecContext) {
-			code := afterWrong(ctx)
-			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &no)))
-			conformance.Declined(res, "transaction.status")
-			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
-		})
+			It("declines a second confirmation within 30 s when skip_duplicate_check is false", s.Req("PSG-DUP-001"), func(ctx SpecContext) {
+				code := afterWrong(ctx)
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &no)))
+				conformance.Declined(res, "transaction.status")
+				Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
+			})
 
-		It("declines a second confirmation within 30 s by default (skip_duplicate_check absent)", s.Req("PSG-DUP-002"), func(ctx SpecContext) {
-			code := afterWrong(ctx)
-			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
-			conformance.Declined(res, "transaction.status")
-			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
-		})
+			It("declines a second confirmation within 30 s by default (skip_duplicate_check absent)", s.Req("PSG-DUP-002"), func(ctx SpecContext) {
+				code := afterWrong(ctx)
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
+				conformance.Declined(res, "transaction.status")
+				Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a duplicate confirmation within 30 s made the payment successful")
+			})
 
-		It("processes a second confirmation within 30 s when skip_duplicate_check is true", s.Req("PSG-DUP-003"), func(ctx SpecContext) {
-			code := afterWrong(ctx)
-			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &yes)))
-			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("transaction.status")).To(Equal("successful"), "skip_duplicate_check: true did not let the right OTP through\n%s", res.Describe())
-			Expect(statusOf(ctx, cl, uid)).To(Equal("successful"))
-		})
+			It("processes a second confirmation within 30 s when skip_duplicate_check is true", s.Req("PSG-DUP-003"), func(ctx SpecContext) {
+				code := afterWrong(ctx)
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, &yes)))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).To(Equal("successful"), "skip_duplicate_check: true did not let the right OTP through\n%s", res.Describe())
+				Expect(statusOf(ctx, cl, uid)).To(Equal("successful"))
+			})
 
-		It("processes a confirmation sent 30 s or more after the previous one", s.Req("PSG-DUP-004"), Label("slow"), func(ctx SpecContext) {
-			code := afterWrong(ctx)
-			Expect(t.Clock.Advance(ctx, 31*time.Second)).To(Succeed())
-			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
-			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("transaction.status")).To(Equal("successful"), "a confirmation after the 30 s window was declined\n%s", res.Describe())
-			Expect(statusOf(ctx, cl, uid)).To(Equal("successful"))
+			It("processes a confirmation sent 30 s or more after the previous one", s.Req("PSG-DUP-004"), Label("slow"), func(ctx SpecContext) {
+				code := afterWrong(ctx)
+				Expect(t.Clock.Advance(ctx, 31*time.Second)).To(Succeed())
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).To(Equal("successful"), "a confirmation after the 30 s window was declined\n%s", res.Describe())
+				Expect(statusOf(ctx, cl, uid)).To(Equal("successful"))
+			})
 		})
 	})
-})
 }

@@ -13,34 +13,34 @@ import (
 // Document 000, Payment flow step 11: the webhook with the final status, and the status query.
 func (s specs) finalStatus() bool {
 	return Describe("PaySage final status", func() {
-	var (
-		t  *conformance.T
-		cl *bgw.Client
-	)
-	BeforeEach(func() {
-		t = s.Begin()
-		cl = client(t)
-	})
+		var (
+			t  *conformance.T
+			cl *bgw.Client
+		)
+		BeforeEach(func() {
+			t = s.Begin()
+			cl = client(t)
+		})
 
-	It("sends a webhook with the final status after the right OTP", s.Req("PSG-NOTIFY-001"), func(ctx SpecContext) {
-		p := newPayment(t)
-		p.NotificationURL = t.Inbox().URL()
-		uid := pending(ctx, cl, p)
-		confirmed(ctx, t, cl, uid, p.AccountNumber)
+		It("sends a webhook with the final status after the right OTP", s.Req("PSG-NOTIFY-001"), func(ctx SpecContext) {
+			p := newPayment(t)
+			p.NotificationURL = t.Inbox().URL()
+			uid := pending(ctx, cl, p)
+			confirmed(ctx, t, cl, uid, p.AccountNumber)
 
-		hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return s == "successful" })
-		Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
-		Expect(hook.Findings).To(BeEmpty(), "the webhook body is not a valid transaction answer")
-	})
+			hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return s == "successful" })
+			Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
+			Expect(hook.Findings).To(BeEmpty(), "the webhook body is not a valid transaction answer")
+		})
 
-	It("answers the final status to the status query after the right OTP", s.Req("PSG-STATUS-001"), func(ctx SpecContext) {
-		p := newPayment(t)
-		uid := pending(ctx, cl, p)
-		confirmed(ctx, t, cl, uid, p.AccountNumber)
-		// A provider may finish asynchronously: the status is polled until it is final or the
-		// wait runs out.
-		res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
-		Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
+		It("answers the final status to the status query after the right OTP", s.Req("PSG-STATUS-001"), func(ctx SpecContext) {
+			p := newPayment(t)
+			uid := pending(ctx, cl, p)
+			confirmed(ctx, t, cl, uid, p.AccountNumber)
+			// A provider may finish asynchronously: the status is polled until it is final or the
+			// wait runs out.
+			res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
+			Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
+		})
 	})
-})
 }
