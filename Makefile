@@ -1,19 +1,26 @@
 # paycert: conformance suites for mobile-balance / OTP payment APIs.
 #
-#   make conformance   the main job: every suite against the embedded simulator, report in reports/
+#   ./paycert run      the main job: every suite against the embedded simulator, report in reports/
+#                      (exit 0 conformant, 1 non-conformant, 2 configuration or harness error)
 #   make test          every test of the repo (what CI runs)
 
 GO      ?= go
-GINKGO  := $(GO) run github.com/onsi/ginkgo/v2/ginkgo
 TOOLS   := $(CURDIR)/.tools
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: conformance test unit lint browser sim bench selftest clean
+# Release archives: one per platform, each the static binary with the README and the examples.
+VERSION        ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+DIST_DIR       ?= $(CURDIR)/dist
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64
+HOST_PLATFORM  := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
 
-## conformance: run all suites against the configured target (the embedded simulator by default)
+.PHONY: conformance test unit lint lint-go lint-specs lint-actions browser sim bench selftest dist dist-build clean
+
+## conformance: ./paycert run, for those who type make; make turns every failure into its own
+## exit status 2, so a CI gate that tells 1 from 2 calls ./paycert run
 conformance:
-	$(GO) run ./cmd/paycert run
+	./paycert run
 
 ## test: lint, then every test with the race detector; installs the browser the report test uses
 test: lint browser
@@ -24,12 +31,33 @@ test: lint browser
 unit:
 	PAYCERT_REPORT_DIR=$(TOOLS)/test-reports $(GO) test -count=1 ./...
 
-## lint: formatting, vet, and go.mod/go.sum tidy
-lint:
+## lint: Go formatting, vet and go.mod tidiness; the OpenAPI documents; the workflows and action
+lint: lint-go lint-specs lint-actions
+
+lint-go:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	CGO_ENABLED=0 $(GO) vet ./...
 	$(GO) mod tidy -diff
+
+## lint-specs: Spectral (spectral:oas) and Redocly (recommended) on every OpenAPI document, at
+## the versions pinned in lint/package-lock.json
+lint-specs: $(TOOLS)/lint/node_modules/.installed
+	cd lint && for spec in ../specs/paysage.yaml ../specs/bepaid.yaml ../specs/control.yaml; do \
+		$(TOOLS)/lint/node_modules/.bin/spectral lint --fail-severity error --display-only-failures --ruleset .spectral.yaml $$spec || exit 1; \
+		NO_UPDATE_NOTIFIER=1 REDOCLY_SUPPRESS_UPDATE_NOTICE=true REDOCLY_TELEMETRY=off \
+			$(TOOLS)/lint/node_modules/.bin/redocly lint --config redocly.yaml --format stylish $$spec || exit 1; \
+	done
+
+$(TOOLS)/lint/node_modules/.installed: lint/package.json lint/package-lock.json
+	@mkdir -p $(TOOLS)/lint
+	cp lint/package.json lint/package-lock.json $(TOOLS)/lint/
+	cd $(TOOLS)/lint && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	@touch $@
+
+## lint-actions: actionlint on the workflows (and, through them, the action at the root)
+lint-actions:
+	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@v1.7.7 -color=false
 
 ## browser: Debian's Chromium, for the test that reads the report page in a real browser
 browser:
@@ -39,7 +67,7 @@ browser:
 
 ## sim: serve the reference simulator (LISTEN=host:port)
 sim:
-	$(GO) run ./cmd/paycert sim -listen $(LISTEN)
+	./paycert sim -listen $(LISTEN)
 
 ## bench: validation and simulator figures
 bench:
@@ -49,5 +77,26 @@ bench:
 selftest:
 	$(GO) test -count=1 -v -run . ./harness/selftest
 
+## dist: release archives for $(DIST_PLATFORMS) in dist/, then the host's archive tested in an
+## empty folder with a PATH that has no Go
+dist: dist-build
+	$(GO) test -count=1 -run '^TestReleaseArchive$$' ./cmd/paycert \
+		-args -archive $(DIST_DIR)/paycert_$(VERSION)_$(subst /,_,$(HOST_PLATFORM)).tar.gz
+
+## dist-build: the release archives alone
+dist-build:
+	@rm -rf $(DIST_DIR) && mkdir -p $(DIST_DIR)
+	@set -e; for p in $(DIST_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; name=paycert_$(VERSION)_$${os}_$${arch}; \
+		echo "building $$name"; \
+		mkdir -p $(DIST_DIR)/$$name; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" \
+			-o $(DIST_DIR)/$$name/paycert ./cmd/paycert; \
+		cp README.md $(DIST_DIR)/$$name/; cp -R examples $(DIST_DIR)/$$name/; \
+		tar -C $(DIST_DIR) -czf $(DIST_DIR)/$$name.tar.gz $$name; \
+		rm -rf $(DIST_DIR)/$$name; \
+	done
+	cd $(DIST_DIR) && sha256sum *.tar.gz > SHA256SUMS
+
 clean:
-	rm -rf reports $(TOOLS)
+	rm -rf reports dist $(TOOLS)

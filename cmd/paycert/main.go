@@ -45,6 +45,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code, err = cmdValidate(args[1:], stdout, stderr)
 	case "report":
 		code, err = cmdReport(args[1:], stdout, stderr)
+	case "version", "-version", "--version":
+		cmdVersion(stdout)
+		return exitConformant
 	case "help", "-h", "--help":
 		usage(stdout)
 		return exitConformant
