@@ -141,3 +141,36 @@ func TestMain(m *testing.M) {
 	}
 	os.Exit(m.Run())
 }
+
+// TestRunCatchesConfigurationMistakes: a misspelt variable and an unknown fault stop paycert run
+// with exit 2, naming what was meant, before any suite starts; a fault of a provider the run does
+// not test is a warning.
+func TestRunCatchesConfigurationMistakes(t *testing.T) {
+	cases := []struct {
+		name string
+		env  map[string]string
+		exit int
+		want string
+	}{
+		{"misspelt target", map[string]string{"PAYCERT_TARGTE": "http://127.0.0.1:9"}, exitError, "did you mean PAYCERT_TARGET?"},
+		{"unknown fault", map[string]string{"PAYCERT_SIM_FAULTS": "paysage.accept-wrong-otps"}, exitError, `did you mean "paysage.accept-wrong-otp"?`},
+		{"fault of a suite not run", map[string]string{"PAYCERT_SIM_FAULTS": "bepaid.drop-webhook"}, exitConformant, "warning: PAYCERT_SIM_FAULTS: bepaid.drop-webhook is a fault of bepaid, which this run does not test"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			code, out, errOut := runCmd(t, "run", "-suites", "paysage", "-report-dir", t.TempDir())
+			if code != c.exit {
+				t.Errorf("exit %d, want %d\n%s%s", code, c.exit, out, errOut)
+			}
+			if !strings.Contains(errOut, c.want) {
+				t.Errorf("stderr does not say %q:\n%s", c.want, errOut)
+			}
+			if c.exit == exitError && strings.Contains(out, "running suite") {
+				t.Error("a suite was started")
+			}
+		})
+	}
+}

@@ -151,7 +151,7 @@ type suiteChild struct {
 // killed), the report says so as a harness error, so that the run's report is still written.
 func (c suiteChild) run(ctx context.Context, stdout, stderr io.Writer) *report.Report {
 	args := []string{runSuiteCommand, "-suite", c.name, "-report-dir", c.dir, "-run-id", c.runID,
-		"-timeout", c.flags.timeout.String(), "-probed"}
+		"-timeout", c.flags.timeout.String(), "-checked"}
 	if c.flags.labels != "" {
 		args = append(args, "-label-filter", c.flags.labels)
 	}
@@ -181,7 +181,7 @@ func (c suiteChild) run(ctx context.Context, stdout, stderr io.Writer) *report.R
 	}
 	suite, _ := suites.Find(c.name)
 	r = &report.Report{Tool: "paycert", RunID: c.runID, Started: time.Now().UTC(), Finished: time.Now().UTC(),
-		Targets: []report.Target{{Suite: c.name, Provider: suite.Provider, Kind: "not set up"}},
+		Targets: []report.Target{{Suite: c.name, Provider: suite.Provider, Kind: report.NotSetUp}},
 		Errors:  []string{fmt.Sprintf("%s: the suite wrote no report (%s); its output above says why", c.name, why)},
 	}
 	if cat, err := requirementsOf(suite.Suite); err == nil {
@@ -214,7 +214,7 @@ func cmdRunSuite(args []string, _, stderr io.Writer) (int, error) {
 	var opts conformance.RunOptions
 	fs.StringVar(&opts.ReportDir, "report-dir", "", "where the suite's bundle goes")
 	fs.StringVar(&opts.RunID, "run-id", "", "the run's name")
-	fs.BoolVar(&opts.Probed, "probed", false, "the target was probed already")
+	fs.BoolVar(&opts.Checked, "checked", false, "the configuration was checked and the target probed already")
 	var g conformance.GinkgoSettings
 	fs.StringVar(&g.LabelFilter, "label-filter", "", "Ginkgo label filter")
 	fs.DurationVar(&g.Timeout, "timeout", time.Hour, "deadline of the suite")

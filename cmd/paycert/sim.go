@@ -33,6 +33,9 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if err := checkVariables(stderr); err != nil {
+		return err
+	}
 	if len(faults) == 1 && faults[0] == "list" {
 		for _, f := range providers.Faults() {
 			fmt.Fprintf(stdout, "%-36s %s (fails %s)\n", f.Name, f.Description, f.Requirement)

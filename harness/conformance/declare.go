@@ -33,8 +33,9 @@ type RunOptions struct {
 	RunID string
 	// NoSummary leaves the one-screen summary to the runner, which prints the merged one.
 	NoSummary bool
-	// Probed says the runner has already probed the target (Open then skips the probe).
-	Probed bool
+	// Checked says the runner has already checked the configuration, printed its warnings and
+	// probed the target (Open then does neither again).
+	Checked bool
 	// Output is where the summary goes (os.Stdout when nil).
 	Output io.Writer
 }

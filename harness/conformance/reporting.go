@@ -24,7 +24,7 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 	if sess != nil {
 		r.Targets = []report.Target{sess.Target()}
 	} else {
-		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: "not set up"}}
+		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: report.NotSetUp}}
 	}
 	for _, req := range cat.Items {
 		r.Requirements = append(r.Requirements, report.Requirement{Requirement: req, Suite: s.Name})

@@ -97,11 +97,26 @@ type Session struct {
 // Open reads the configuration and connects to the target; with nothing configured it starts the
 // embedded simulator. A configuration error is returned before any request is sent.
 func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*Session, error) {
-	cfg, err := target.FromEnvironment(s.Provider)
+	cfg, err := target.FromEnvironment(s.Scope())
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
+	if !opts.Checked {
+		for _, w := range cfg.Warnings {
+			fmt.Fprintf(progress, "paycert: warning: %s\n", w)
+		}
+	}
 	return OpenConfig(ctx, s, cfg, progress)
+}
+
+// Scope is what the suite reads a configuration for: its provider, among every provider the
+// simulator knows.
+func (s Suite) Scope() target.Scope {
+	sc := target.Scope{Providers: []string{s.Provider}}
+	for _, f := range s.Simulators {
+		sc.Known = append(sc.Known, f.Name)
+	}
+	return sc
 }
 
 // OpenConfig is Open with a configuration already read.

@@ -47,6 +47,9 @@ type Report struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
+// NotSetUp is the Kind of a target a suite could not set up (its error says why).
+const NotSetUp = "not set up"
+
 // Target describes what a suite ran against.
 type Target struct {
 	Suite     string `json:"suite"`

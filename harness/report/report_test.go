@@ -182,3 +182,30 @@ func TestMerge(t *testing.T) {
 		}
 	}
 }
+
+// TestSummaryOfAHarnessError: a suite that could not set up is said so in one readable line, and
+// an error that two parts of a merged run share is printed once.
+func TestSummaryOfAHarnessError(t *testing.T) {
+	part := func() *report.Report {
+		r := &report.Report{Tool: "paycert", RunID: "r",
+			Targets:      []report.Target{{Suite: "paysage", Provider: "paysage", Kind: report.NotSetUp}},
+			Requirements: []report.Requirement{req("PSG-A-001", requirements.Must)},
+			Errors:       []string{"paysage BeforeSuite: the run stopped before any request: PAYCERT_CLOCK: \"fast\" is not auto\nmore"},
+		}
+		r.Judge()
+		return r
+	}
+	merged := report.Merge("r", part(), part())
+	var b bytes.Buffer
+	report.PrintSummary(&b, merged, "")
+	out := b.String()
+	if !strings.Contains(out, "ERROR") || strings.Count(out, "ERROR paysage BeforeSuite") != 1 {
+		t.Errorf("the error is not printed exactly once:\n%s", out)
+	}
+	if strings.Contains(out, "against not set up") || strings.Contains(out, "(clock , OTP )") {
+		t.Errorf("a suite that did not set up reads as a target:\n%s", out)
+	}
+	if !strings.Contains(out, "paysage: not set up") {
+		t.Errorf("the summary does not say the suite did not set up:\n%s", out)
+	}
+}

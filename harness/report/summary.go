@@ -15,6 +15,10 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	fmt.Fprintln(w, line)
 	fmt.Fprintf(w, "paycert %s: %s\n", r.RunID, strings.ToUpper(r.Verdict))
 	for _, t := range r.Targets {
+		if t.Kind == NotSetUp {
+			fmt.Fprintf(w, "  %s: not set up (the error below says why)\n", t.Suite)
+			continue
+		}
 		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource)
 	}
 	s := r.Summary.Requirements
@@ -30,8 +34,12 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 			fmt.Fprintf(w, "  FAILED %s (%s) %s%s\n", req.ID, req.Level, req.Text, note)
 		}
 	}
+	seen := map[string]bool{}
 	for _, e := range r.Errors {
-		fmt.Fprintf(w, "  ERROR %s\n", firstLine(e))
+		if line := firstLine(e); !seen[line] {
+			seen[line] = true
+			fmt.Fprintf(w, "  ERROR %s\n", line)
+		}
 	}
 	if dir != "" {
 		fmt.Fprintf(w, "  report: %s/%s\n", dir, HTMLFile)

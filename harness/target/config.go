@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -64,6 +65,9 @@ type Config struct {
 	AssetsDir string
 	// Sim holds the embedded simulator's settings.
 	Sim SimSettings
+	// Warnings are problems that do not stop the run (a fault for a provider the run does not
+	// test, a PAYCERT_ variable that is no setting and resembles none).
+	Warnings []string
 }
 
 // SimSettings configure the embedded simulator.
@@ -84,6 +88,32 @@ func (e *Error) Error() string { return e.Setting + ": " + e.Problem }
 
 // Getenv reads an environment variable (os.Getenv, or a map in tests).
 type Getenv func(string) string
+
+// Env is an environment: variable names and their values.
+type Env map[string]string
+
+// EnvOf reads an environment in os.Environ's form ("NAME=value").
+func EnvOf(environ []string) Env {
+	e := Env{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			e[k] = v
+		}
+	}
+	return e
+}
+
+// Get returns the value of a variable, "" when it is not set.
+func (e Env) Get(name string) string { return e[name] }
+
+// Scope says what a configuration is read for.
+type Scope struct {
+	// Providers are the providers the run tests; their settings are read and checked.
+	Providers []string
+	// Known are all the providers paycert has: their variables are settings even when this run
+	// does not test them.
+	Known []string
+}
 
 // EnvName returns the name of a provider's environment variable: EnvName("paysage", "SHOP_ID") is
 // PAYCERT_PAYSAGE_SHOP_ID.
@@ -147,17 +177,24 @@ func (s *settings) name(env string) string {
 	return env
 }
 
-// Load reads the configuration for the named providers from the environment (and the file named
-// by PAYCERT_CONFIG). Every problem found is reported, joined, each naming its setting.
-func Load(getenv Getenv, providers ...string) (Config, error) {
+// Load reads the configuration for the scope's providers from the environment (and the file
+// named by PAYCERT_CONFIG). Every problem found is reported, joined, each naming its setting; a
+// PAYCERT_ variable or a file key that is no setting is one (naming the nearest that is).
+func Load(env Env, sc Scope) (Config, error) {
+	getenv := env.Get
+	providers := sc.Providers
 	var fc fileConfig
 	var errs []error
+	var warnings []string
 	fail := func(setting, problem string) { errs = append(errs, &Error{setting, problem}) }
 	if path := getenv("PAYCERT_CONFIG"); path != "" {
-		if err := readFile(path, &fc); err != nil {
+		if err := readFile(path, &fc, append(sc.Known, sc.Providers...)); err != nil {
 			return Config{}, err
 		}
 	}
+	unknown, unknownWarnings := unknownVariables(env, sc)
+	errs = append(errs, unknown...)
+	warnings = append(warnings, unknownWarnings...)
 	st := &settings{getenv: getenv, file: getenv("PAYCERT_CONFIG"), from: map[string]string{}}
 	c := Config{Providers: map[string]Provider{}}
 	tgt := st.pick("PAYCERT_TARGET", "target", fc.Target)
@@ -222,6 +259,11 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 	simSettings := []string{"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS"}
 	if c.Embedded {
 		c.Sim, errs = simFromEnv(getenv, errs)
+		for _, f := range c.Sim.Faults {
+			if p, _, ok := strings.Cut(f, "."); ok && !slices.Contains(providers, p) {
+				warnings = append(warnings, fmt.Sprintf("PAYCERT_SIM_FAULTS: %s is a fault of %s, which this run does not test; it changes nothing", f, p))
+			}
+		}
 	} else {
 		for _, name := range simSettings {
 			if getenv(name) != "" {
@@ -287,6 +329,7 @@ func Load(getenv Getenv, providers ...string) (Config, error) {
 	if len(errs) > 0 {
 		return Config{}, errors.Join(errs...)
 	}
+	c.Warnings = warnings
 	return c, nil
 }
 
@@ -314,9 +357,9 @@ func simFromEnv(getenv Getenv, errs []error) (SimSettings, []error) {
 	return s, errs
 }
 
-// FromEnvironment is Load with os.Getenv.
-func FromEnvironment(providers ...string) (Config, error) {
-	return Load(os.Getenv, providers...)
+// FromEnvironment is Load with the process's environment.
+func FromEnvironment(sc Scope) (Config, error) {
+	return Load(EnvOf(os.Environ()), sc)
 }
 
 // Secrets lists every secret the configuration holds, for redaction.
@@ -330,10 +373,17 @@ func (c Config) Secrets() []string {
 	return out
 }
 
-func readFile(path string, fc *fileConfig) error {
+func readFile(path string, fc *fileConfig, providers []string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return &Error{"PAYCERT_CONFIG", fmt.Sprintf("cannot read %q: %v", path, err)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return &Error{"PAYCERT_CONFIG", fmt.Sprintf("%q is not YAML: %v", path, err)}
+	}
+	if errs := unknownKeys(&doc, path, providers); len(errs) > 0 {
+		return errors.Join(errs...)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)

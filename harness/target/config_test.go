@@ -10,12 +10,13 @@ import (
 	"github.com/paycert/paycert/harness/target"
 )
 
-func env(m map[string]string) target.Getenv {
-	return func(k string) string { return m[k] }
-}
+// paysage is the scope of a PaySage run, among the two providers paycert has.
+var paysage = target.Scope{Providers: []string{"paysage"}, Known: []string{"bepaid", "paysage"}}
+
+func env(m map[string]string) target.Env { return target.Env(m) }
 
 func TestDefaultsRunTheEmbeddedSimulator(t *testing.T) {
-	c, err := target.Load(env(nil), "paysage")
+	c, err := target.Load(env(nil), paysage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestExternalTarget(t *testing.T) {
 		"PAYCERT_OTP_SOURCE":          "static:5576",
 		"PAYCERT_WAIT_TIMEOUT":        "90s",
 		"PAYCERT_CALLBACK_PUBLIC_URL": "https://hooks.example",
-	}), "paysage")
+	}), paysage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, err := target.Load(env(c.env), "paysage")
+			_, err := target.Load(env(c.env), paysage)
 			if err == nil {
 				t.Fatal("no error")
 			}
@@ -86,7 +87,7 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 }
 
 func TestAllProblemsAreReportedTogether(t *testing.T) {
-	_, err := target.Load(env(map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_CLOCK": "fast", "PAYCERT_CALLBACKS": "false"}), "paysage")
+	_, err := target.Load(env(map[string]string{"PAYCERT_TARGET": "https://x", "PAYCERT_CLOCK": "fast", "PAYCERT_CALLBACKS": "false"}), paysage)
 	for _, s := range []string{"PAYCERT_CLOCK", "PAYCERT_PAYSAGE_SHOP_ID", "PAYCERT_PAYSAGE_SECRET_KEY"} {
 		if err == nil || !strings.Contains(err.Error(), s) {
 			t.Errorf("error %v does not name %s", err, s)
@@ -104,7 +105,7 @@ func TestConfigFile(t *testing.T) {
 		}
 	}
 	write("target: https://file.example\ncallback:\n  enabled: false\ntimeouts:\n  request: 3s\nproviders:\n  paysage:\n    shop_id: \"77\"\n")
-	c, err := target.Load(env(map[string]string{"PAYCERT_CONFIG": file, "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_REQUEST_TIMEOUT": "4s"}), "paysage")
+	c, err := target.Load(env(map[string]string{"PAYCERT_CONFIG": file, "PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_REQUEST_TIMEOUT": "4s"}), paysage)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,20 +114,109 @@ func TestConfigFile(t *testing.T) {
 	}
 
 	write("providers:\n  paysage:\n    secret_key: leaked\n")
-	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), paysage)
 	if err == nil || !strings.Contains(err.Error(), "providers.paysage.secret_key") || strings.Contains(err.Error(), "leaked") {
 		t.Errorf("a secret in the file must be refused, naming the key and not showing the value: %v", err)
 	}
 
 	write("clock: fast\n")
-	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), paysage)
 	if err == nil || !strings.Contains(err.Error(), "clock in "+file+": ") {
 		t.Errorf("a bad value in the file must name the file's key: %v", err)
 	}
 
 	write("targett: typo\n")
-	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), "paysage")
+	_, err = target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), paysage)
 	if err == nil || !strings.Contains(err.Error(), "targett") {
 		t.Errorf("an unknown key must be refused: %v", err)
+	}
+}
+
+// TestUnknownVariables: a PAYCERT_ variable that resembles a setting stops the run, naming the
+// setting (a misspelt PAYCERT_TARGET would otherwise test the embedded simulator); one that
+// resembles none is a warning; settings of providers the run does not test, and the variable an
+// env: OTP source reads, are no problem.
+func TestUnknownVariables(t *testing.T) {
+	_, err := target.Load(env(map[string]string{"PAYCERT_TARGTE": "https://x"}), paysage)
+	if err == nil || !strings.Contains(err.Error(), "PAYCERT_TARGTE: not a paycert setting (did you mean PAYCERT_TARGET?)") {
+		t.Errorf("misspelt PAYCERT_TARGET: %v", err)
+	}
+	_, err = target.Load(env(map[string]string{"PAYCERT_PAYSAGE_SECRETKEY": "s"}), paysage)
+	if err == nil || !strings.Contains(err.Error(), "did you mean PAYCERT_PAYSAGE_SECRET_KEY?") {
+		t.Errorf("misspelt secret key variable: %v", err)
+	}
+	c, err := target.Load(env(map[string]string{
+		"PAYCERT_PIPELINE_OWNER_TEAM": "payments",
+		"PAYCERT_BEPAID_SHOP_ID":      "9",
+		"PAYCERT_OTP_SOURCE":          "env:PAYCERT_MY_OTP",
+		"PAYCERT_MY_OTP":              "1234",
+		"PAYCERT_SIM_PAYSAGE_SHOP_ID": "x",
+	}), paysage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "PAYCERT_PIPELINE_OWNER_TEAM") {
+		t.Errorf("warnings %q, want one naming PAYCERT_PIPELINE_OWNER_TEAM", c.Warnings)
+	}
+}
+
+// TestFaultOfAnotherProviderIsAWarning: a fault switched on for a provider the run does not test
+// changes nothing, and says so.
+func TestFaultOfAnotherProviderIsAWarning(t *testing.T) {
+	c, err := target.Load(env(map[string]string{"PAYCERT_SIM_FAULTS": "bepaid.drop-webhook,paysage.drop-webhook"}), paysage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Warnings) != 1 || !strings.Contains(c.Warnings[0], "bepaid.drop-webhook") || !strings.Contains(c.Warnings[0], "PAYCERT_SIM_FAULTS") {
+		t.Errorf("warnings %q, want one about bepaid.drop-webhook", c.Warnings)
+	}
+}
+
+// TestUnknownFileKeys: an unknown key of the file names itself, its line and the nearest key (or
+// the known ones), and a secret-looking key says where secrets go.
+func TestUnknownFileKeys(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "paycert.yaml")
+	cases := []struct {
+		yaml string
+		want []string
+	}{
+		{"target: https://x\npassword: hunter2\n", []string{"password in " + file + " (line 2): not a setting", "the settings here: callback, clock, control_url", "environment only"}},
+		{"callback:\n  publik_url: https://h\n", []string{"callback.publik_url in " + file + " (line 2)", "did you mean callback.public_url?"}},
+		{"providers:\n  paysgae:\n    shop_id: \"1\"\n", []string{"providers.paysgae in " + file + " (line 2)", "did you mean providers.paysage?"}},
+		{"providers:\n  paysage:\n    shopid: \"1\"\n", []string{"providers.paysage.shopid", "did you mean providers.paysage.shop_id?"}},
+	}
+	for _, c := range cases {
+		if err := os.WriteFile(file, []byte(c.yaml), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := target.Load(env(map[string]string{"PAYCERT_CONFIG": file}), paysage)
+		for _, w := range c.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("%q: error %v does not say %q", c.yaml, err, w)
+			}
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("the error shows the value of a secret-looking key: %v", err)
+		}
+	}
+}
+
+func TestNearest(t *testing.T) {
+	known := []string{"PAYCERT_TARGET", "PAYCERT_CLOCK", "PAYCERT_CONTROL_URL"}
+	cases := []struct {
+		name, want string
+		ok         bool
+	}{
+		{"PAYCERT_TARGTE", "PAYCERT_TARGET", true},
+		{"PAYCERT_TARGET_URL", "PAYCERT_TARGET", true},
+		{"PAYCERT_CONTROLURL", "PAYCERT_CONTROL_URL", true},
+		{"PAYCERT_TEAM_NAME_OF_OWNER", "", false},
+		{"ab", "", false},
+	}
+	for _, c := range cases {
+		got, ok := target.Nearest(c.name, known)
+		if ok != c.ok || (ok && got != c.want) {
+			t.Errorf("Nearest(%q) = %q, %v; want %q, %v", c.name, got, ok, c.want, c.ok)
+		}
 	}
 }

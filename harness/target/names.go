@@ -1,0 +1,146 @@
+package target
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// settings paycert reads from the environment, but for each provider's own (providerSettings).
+var globalSettings = []string{
+	"PAYCERT_TARGET", "PAYCERT_CONFIG", "PAYCERT_CONTROL_URL", "PAYCERT_OTP_SOURCE", "PAYCERT_CLOCK",
+	"PAYCERT_CALLBACKS", "PAYCERT_CALLBACK_LISTEN", "PAYCERT_CALLBACK_PUBLIC_URL",
+	"PAYCERT_REQUEST_TIMEOUT", "PAYCERT_WAIT_TIMEOUT", "PAYCERT_REPORT_DIR", "PAYCERT_ASSETS_DIR",
+	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS",
+	// paycert's own tests: the report page test fails, instead of skipping, without a browser.
+	"PAYCERT_REQUIRE_BROWSER",
+}
+
+// providerSettings are the variables of each provider: PAYCERT_<P>_<setting>; simSettings those of
+// each provider on a served simulator: PAYCERT_SIM_<P>_<setting>.
+var (
+	providerSettings = []string{"URL", "SHOP_ID", "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
+	simSettings      = []string{"SHOP_ID", "SECRET_KEY"}
+)
+
+// Variables lists every environment variable that is a paycert setting for the given providers.
+func Variables(providers []string) []string {
+	out := append([]string(nil), globalSettings...)
+	for _, p := range providers {
+		for _, s := range providerSettings {
+			out = append(out, EnvName(p, s))
+		}
+		for _, s := range simSettings {
+			out = append(out, EnvName("SIM_"+p, s))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CheckVariables finds the PAYCERT_ variables of env that are no setting for the given
+// providers: errors for those that resemble a setting, warnings for the others (see Load).
+func CheckVariables(env Env, providers []string) (errs []error, warnings []string) {
+	return unknownVariables(env, Scope{Known: providers})
+}
+
+// unknownVariables finds the PAYCERT_ variables of env that are no setting. One that resembles a
+// setting is an error naming it (PAYCERT_TARGTE would otherwise quietly test the embedded
+// simulator); one that resembles none is a warning. The variable an env: OTP source names is the
+// user's own.
+func unknownVariables(env Env, sc Scope) (errs []error, warnings []string) {
+	known := Variables(append(append([]string(nil), sc.Known...), sc.Providers...))
+	own := map[string]bool{}
+	if kind, arg, _ := strings.Cut(env.Get("PAYCERT_OTP_SOURCE"), ":"); kind == "env" {
+		own[strings.TrimSpace(arg)] = true
+	}
+	var names []string
+	for name := range env {
+		if strings.HasPrefix(name, "PAYCERT_") && !own[name] && !slices.Contains(known, name) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if near, ok := Nearest(name, known); ok {
+			errs = append(errs, &Error{name, fmt.Sprintf("not a paycert setting (did you mean %s?); rename it or unset it", near)})
+			continue
+		}
+		warnings = append(warnings, name+": not a paycert setting; ignored")
+	}
+	return errs, warnings
+}
+
+// secretWords are file keys that look like a secret: the file is no place for one.
+var secretWords = map[string]bool{"password": true, "secret": true, "secret_key": true, "token": true, "api_key": true, "key": true}
+
+// unknownKeys checks every key of the configuration file against the file's shape (fileConfig's
+// yaml tags); under providers, the keys are provider names. Each unknown key is an error that
+// names it, its line, and the nearest known key or the known ones.
+func unknownKeys(doc *yaml.Node, file string, providers []string) []error {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		return nil
+	}
+	var errs []error
+	var walk func(n *yaml.Node, t reflect.Type, path string)
+	walk = func(n *yaml.Node, t reflect.Type, path string) {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if n.Kind != yaml.MappingNode {
+			return
+		}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			key, value := n.Content[i], n.Content[i+1]
+			name := path + key.Value
+			var known []string
+			var next reflect.Type
+			switch t.Kind() {
+			case reflect.Struct:
+				fields := map[string]reflect.Type{}
+				for j := range t.NumField() {
+					f := t.Field(j)
+					tag, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+					if tag != "" && tag != "-" {
+						fields[tag] = f.Type
+						known = append(known, tag)
+					}
+				}
+				next = fields[key.Value]
+			case reflect.Map:
+				known = providers
+				if slices.Contains(providers, key.Value) {
+					next = t.Elem()
+				}
+			default:
+				continue
+			}
+			if next != nil {
+				walk(value, next, name+".")
+				continue
+			}
+			problem := "not a setting"
+			if near, ok := Nearest(key.Value, known); ok {
+				problem += fmt.Sprintf(" (did you mean %s%s?)", path, near)
+			} else if len(known) > 0 {
+				problem += fmt.Sprintf(" (the settings here: %s)", strings.Join(sortedCopy(known), ", "))
+			}
+			if secretWords[strings.ToLower(key.Value)] {
+				problem += "; secrets are read from the environment only (PAYCERT_<PROVIDER>_SECRET_KEY)"
+			}
+			errs = append(errs, &Error{fmt.Sprintf("%s in %s (line %d)", name, file, key.Line), problem})
+		}
+	}
+	walk(doc.Content[0], reflect.TypeFor[fileConfig](), "")
+	return errs
+}
+
+func sortedCopy(s []string) []string {
+	out := append([]string(nil), s...)
+	sort.Strings(out)
+	return out
+}
