@@ -65,6 +65,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	// A target that cannot be tested at all stops here, within seconds, with the likely fix.
+	var chosen []conformance.Suite
+	for _, n := range names {
+		e, _ := suites.Find(n)
+		chosen = append(chosen, e.Suite)
+	}
+	if err := conformance.Preflight(ctx, cfg, chosen); err != nil {
+		return exitError, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	}
 	runID := time.Now().UTC().Format("20060102-150405")
 	dir := f.reportDir
 	if dir == "" {
@@ -83,8 +94,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	// One external target has one clock and one callback URL: one process at a time tests it.
 	parallel := f.parallel && cfg.Embedded && len(names) > 1
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	parts := make([]*report.Report, len(names))
 	var wg sync.WaitGroup
 	var outMu sync.Mutex

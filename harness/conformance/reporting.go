@@ -12,6 +12,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/paycert/paycert/harness/probe"
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/requirements"
@@ -41,8 +42,44 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 	if !gr.SuiteSucceeded && len(gr.SpecialSuiteFailureReasons) > 0 && len(r.Specs) == 0 {
 		r.Errors = append(r.Errors, s.Name+": "+strings.Join(gr.SpecialSuiteFailureReasons, "; "))
 	}
+	markUnreachable(r, s.Name)
 	r.Judge()
 	return r
+}
+
+// markUnreachable reports a run that a target going away ended: the spec that found it and every
+// spec after it were not run (the spec keeps its exchanges as evidence), and the run's error says
+// why and how many.
+func markUnreachable(r *report.Report, suite string) {
+	why := ""
+	for i := range r.Specs {
+		sp := &r.Specs[i]
+		if sp.State == types.SpecStateAborted.String() && strings.HasPrefix(sp.Failure, probe.UnreachablePrefix) {
+			why = sp.Failure
+			sp.State, sp.Failure = types.SpecStateSkipped.String(), "not run: "+sp.Failure
+		}
+	}
+	if why == "" {
+		return
+	}
+	notRun := 0
+	for i := range r.Specs {
+		sp := &r.Specs[i]
+		switch {
+		case sp.State != types.SpecStateSkipped.String():
+		case sp.Failure == "":
+			sp.Failure = "not run: the target had stopped answering"
+			notRun++
+		case strings.HasPrefix(sp.Failure, "not run: "):
+			notRun++
+		}
+	}
+	r.Errors = append(r.Errors, fmt.Sprintf("%s: %s (%d specs not run)", suite, firstLine(why), notRun))
+}
+
+func firstLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
 }
 
 func specResult(suite string, sr types.SpecReport) report.Spec {

@@ -21,6 +21,7 @@ import (
 	"github.com/paycert/paycert/harness/clock"
 	"github.com/paycert/paycert/harness/control"
 	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/probe"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/report"
@@ -105,6 +106,9 @@ func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*S
 		for _, w := range cfg.Warnings {
 			fmt.Fprintf(progress, "paycert: warning: %s\n", w)
 		}
+		if err := Preflight(ctx, cfg, []Suite{s}); err != nil {
+			return nil, fmt.Errorf("the target cannot be tested: %w", err)
+		}
 	}
 	return OpenConfig(ctx, s, cfg, progress)
 }
@@ -135,14 +139,14 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 		// inside a 30-second window and miss each other's webhooks.
 		return nil, &target.Error{Setting: "PAYCERT_TARGET", Problem: "an external target is tested by one process; run the suite without -p (paycert run does)"}
 	}
+	// Every request goes through one guard: a target that stops answering in the middle of the
+	// run ends it (the rest not run), instead of failing every spec after it.
+	guard := &probe.Guard{Timeout: probeTimeout(cfg)}
 	sess := &Session{
 		Suite: s, Config: cfg, Assets: assets, Spec: spec, Catalogue: cat, Progress: progress,
-		HTTP: &http.Client{
-			Timeout: cfg.RequestTimeout,
-			// A redirect is the target's answer, judged as it is; following it would judge
-			// another answer than the one the transcript shows.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		// A redirect is the target's answer, judged as it is; following it would judge another
+		// answer than the one the transcript shows.
+		HTTP:    &http.Client{Timeout: cfg.RequestTimeout, Transport: guard, CheckRedirect: noRedirects},
 		missing: map[string]string{},
 	}
 	if cfg.Embedded {
@@ -155,7 +159,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.ShopID, sess.Provider.SecretKey)[len("Basic "):])
 
 	if sess.Config.ControlURL != "" {
-		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Timeout: cfg.RequestTimeout})
+		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Timeout: cfg.RequestTimeout, Transport: guard})
 		caps, err := sess.Control.Capabilities(ctx)
 		if err != nil {
 			sess.Close()
@@ -189,6 +193,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	default:
 		sess.Clock = clock.Wait{Progress: progress}
 	}
+	sess.Clock = stoppingMover{sess.Clock}
 
 	if cfg.Callbacks {
 		rcv, err := receiver.Start(cfg.CallbackListen, cfg.CallbackPublicURL)

@@ -30,8 +30,10 @@ const Simulator = "sim"
 // Provider is one provider's endpoint and credentials.
 type Provider struct {
 	// URL is the base URL the documented paths are appended to (https://api.paysage.io).
-	URL    string
-	ShopID string
+	URL string
+	// URLSetting names where URL was set (PAYCERT_PAYSAGE_URL, PAYCERT_TARGET, a file key).
+	URLSetting string
+	ShopID     string
 	// SecretKey comes from the environment only.
 	SecretKey string
 	// WebhookPublicKey verifies webhook signatures (PEM or Base64); empty means ask the control
@@ -298,8 +300,9 @@ func Load(env Env, sc Scope) (Config, error) {
 			c.Providers[name] = p
 			continue
 		}
+		p.URLSetting = st.name(EnvName(name, "URL"))
 		if p.URL == "" {
-			p.URL = tgt // checked below as PAYCERT_TARGET
+			p.URL, p.URLSetting = tgt, st.name("PAYCERT_TARGET") // checked below
 		} else if err := checkURL(p.URL); err != nil {
 			fail(st.name(EnvName(name, "URL")), err.Error())
 		}

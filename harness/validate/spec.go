@@ -101,6 +101,22 @@ func (s *Spec) Operations() []string {
 	return ids
 }
 
+// Endpoint is a documented operation the target serves (a callback is not one).
+type Endpoint struct {
+	Op, Method, Path string
+}
+
+// Endpoints lists the operations the target serves, sorted by operation ID.
+func (s *Spec) Endpoints() []Endpoint {
+	var out []Endpoint
+	for _, id := range s.Operations() {
+		if op := s.ops[id]; !op.isHook {
+			out = append(out, Endpoint{Op: id, Method: op.route.Method, Path: op.route.Path})
+		}
+	}
+	return out
+}
+
 // PathOf returns the method and the path template of an operation (for a callback, the runtime
 // expression that names its URL).
 func (s *Spec) PathOf(opID string) (method, template string, err error) {

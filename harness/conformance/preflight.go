@@ -1,0 +1,92 @@
+package conformance
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/onsi/ginkgo/v2"
+
+	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/clock"
+	"github.com/paycert/paycert/harness/probe"
+	"github.com/paycert/paycert/harness/target"
+	"github.com/paycert/paycert/harness/validate"
+)
+
+// Preflight probes, once and side by side, the base URL of every suite's provider and the control
+// API before the first spec: a target that does not answer, does not speak HTTP, fails TLS, or
+// answers 404 on every documented path stops the run here, with the URL and the likely fix. An
+// embedded simulator needs no probe.
+func Preflight(ctx context.Context, cfg target.Config, suites []Suite) error {
+	if cfg.Embedded {
+		return nil
+	}
+	assets := paycert.Assets(cfg.AssetsDir)
+	var targets []probe.Target
+	for _, s := range suites {
+		spec, err := validate.Load(assets, s.SpecFile)
+		if err != nil {
+			return err
+		}
+		p := cfg.Providers[s.Provider]
+		t := probe.Target{Setting: p.URLSetting, URL: p.URL, Provider: s.Provider}
+		for _, e := range spec.Endpoints() {
+			t.Endpoints = append(t.Endpoints, probe.EndpointOf(e.Method, e.Path))
+		}
+		targets = append(targets, t)
+	}
+	if cfg.ControlURL != "" {
+		targets = append(targets, probe.Target{Setting: "PAYCERT_CONTROL_URL", URL: cfg.ControlURL,
+			Endpoints: []probe.Endpoint{{Method: http.MethodGet, Path: "/v1/capabilities"}}})
+	}
+	hc := probeClient(cfg)
+	problems := make([]error, len(targets))
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if p := probe.Check(ctx, hc, t); p != nil {
+				problems[i] = p
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(problems...)
+}
+
+// probeClient is the client probes are sent with: the shorter of the request timeout and
+// probe.Timeout, no redirects followed.
+func probeClient(cfg target.Config) *http.Client {
+	return &http.Client{Timeout: probeTimeout(cfg), CheckRedirect: noRedirects}
+}
+
+func probeTimeout(cfg target.Config) time.Duration {
+	return min(cfg.RequestTimeout, probe.Timeout)
+}
+
+// noRedirects keeps a redirect as the answer: it is the target's, judged as it is.
+func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// stopIfUnreachable ends the run when err says the target has stopped answering: this spec and
+// every one after it are reported not run, with the reason, instead of failing one by one.
+func stopIfUnreachable(err error) {
+	var u *probe.Unreachable
+	if errors.As(err, &u) {
+		ginkgo.AbortSuite(u.Error(), 1)
+	}
+}
+
+// stoppingMover is a clock Mover that ends the run when the target's control API has stopped
+// answering.
+type stoppingMover struct{ clock.Mover }
+
+// Advance moves the clock.
+func (m stoppingMover) Advance(ctx context.Context, d time.Duration) error {
+	err := m.Mover.Advance(ctx, d)
+	stopIfUnreachable(err)
+	return err
+}

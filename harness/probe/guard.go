@@ -1,0 +1,95 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Unreachable is the error of a request to a target that has stopped answering: the request got
+// no answer, and neither did a probe sent right after it.
+type Unreachable struct {
+	*Problem
+	// Cause is the error of the request that found it.
+	Cause error
+}
+
+// UnreachablePrefix starts the message of an *Unreachable.
+const UnreachablePrefix = "target unreachable: "
+
+func (u *Unreachable) Error() string {
+	return fmt.Sprintf("%s%s (%s); %s", UnreachablePrefix, u.What, u.URL, u.Fix)
+}
+
+// Unwrap is the request's own error.
+func (u *Unreachable) Unwrap() error { return u.Cause }
+
+// Guard is an http.RoundTripper that notices a target going away in the middle of a run. When a
+// request gets no answer, it probes the request's host once more; when that gets none either,
+// the host is down: the request's error becomes an *Unreachable, and so does every later
+// request's to that host, without sending it. A request that gets no answer from a host that
+// still answers others is left as it is: that is the target's failure to answer, evidence for
+// one spec.
+type Guard struct {
+	// Next sends the requests (http.DefaultTransport when nil).
+	Next http.RoundTripper
+	// Timeout bounds the probe (Timeout when zero).
+	Timeout time.Duration
+
+	mu   sync.Mutex
+	down map[string]*Unreachable
+}
+
+// RoundTrip sends req, or fails it at once when its host is down.
+func (g *Guard) RoundTrip(req *http.Request) (*http.Response, error) {
+	host := req.URL.Scheme + "://" + req.URL.Host
+	if u := g.Down(host); u != nil {
+		return nil, u
+	}
+	resp, err := g.next().RoundTrip(req)
+	// A request its caller cancelled says nothing about the target.
+	if err == nil || errors.Is(req.Context().Err(), context.Canceled) {
+		return resp, err
+	}
+	hc := &http.Client{Transport: g.next(), Timeout: g.timeout(),
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	a := send(context.Background(), hc, host+"/", http.MethodGet)
+	if a.err == nil {
+		return nil, err
+	}
+	p := Unanswered(host, a.err, a.connected)
+	u := &Unreachable{Problem: p, Cause: err}
+	g.mu.Lock()
+	if g.down == nil {
+		g.down = map[string]*Unreachable{}
+	}
+	if g.down[host] == nil {
+		g.down[host] = u
+	}
+	g.mu.Unlock()
+	return nil, u
+}
+
+// Down returns why host ("https://api.example") is down, or nil.
+func (g *Guard) Down(host string) *Unreachable {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.down[host]
+}
+
+func (g *Guard) next() http.RoundTripper {
+	if g.Next != nil {
+		return g.Next
+	}
+	return http.DefaultTransport
+}
+
+func (g *Guard) timeout() time.Duration {
+	if g.Timeout > 0 {
+		return g.Timeout
+	}
+	return Timeout
+}

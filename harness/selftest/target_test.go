@@ -1,0 +1,161 @@
+package selftest_test
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/paysage"
+	"github.com/paycert/paycert/harness/sim/simtest"
+)
+
+// unusableLimit is how long a run against a target that cannot be tested may take at most: the
+// probe's own bound is 8 s.
+const unusableLimit = 30 * time.Second
+
+// TestUnusableTargetStopsAtOnce: a target that is down, accepts connections but never answers,
+// resets every connection, or is the simulator's root instead of a provider's base URL stops
+// paycert run before the first spec with exit 2, naming the URL and the likely fix, instead of
+// failing every requirement.
+func TestUnusableTargetStopsAtOnce(t *testing.T) {
+	closed := func() string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		return "http://" + ln.Addr().String()
+	}()
+	silent := listen(t, func(c net.Conn) {
+		<-t.Context().Done()
+		c.Close()
+	})
+	resets := listen(t, func(c net.Conn) {
+		if tcp, ok := c.(*net.TCPConn); ok {
+			_ = tcp.SetLinger(0)
+		}
+		c.Close()
+	})
+	simulator := simtest.Start(t, sim.Options{Providers: []sim.Factory{paysage.Factory()},
+		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: "unusable-target-secret"}}})
+
+	cases := []struct {
+		name, url string
+		want      []string
+	}{
+		{"down", closed, []string{"nothing listens", "start the target"}},
+		{"silent", silent, []string{"accepted the connection", "sent no HTTP answer"}},
+		{"resets every connection", resets, []string{"closed the connection", "without an answer"}},
+		{"simulator root", simulator.URL(), []string{"404 Not Found on every documented path", "set PAYCERT_TARGET to " + simulator.ProviderURL("paysage")}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := runPaycert(t, unusableLimit, []string{"run", "-suites", paysageSuite, "-report-dir", t.TempDir()},
+				"PAYCERT_TARGET="+c.url,
+				"PAYCERT_PAYSAGE_SHOP_ID=shop",
+				"PAYCERT_PAYSAGE_SECRET_KEY=unusable-target-secret",
+				"PAYCERT_OTP_SOURCE=static:1234",
+			)
+			if r.exit != 2 {
+				t.Errorf("exit %d, want 2", r.exit)
+			}
+			for _, w := range append([]string{"the target cannot be tested", "PAYCERT_TARGET (" + c.url + ")"}, c.want...) {
+				if !strings.Contains(r.output, w) {
+					t.Errorf("the output does not say %q:\n%s", w, r.output)
+				}
+			}
+			if strings.Contains(r.output, "Running Suite") {
+				t.Errorf("a suite started against a target that cannot be tested")
+			}
+		})
+	}
+}
+
+// TestTargetGoingAwayMidRun: a target that stops answering half-way ends the run at once: the
+// specs before it keep their results, the rest are reported not run with the reason, not failed,
+// the report is written, and the exit status is 2.
+func TestTargetGoingAwayMidRun(t *testing.T) {
+	const secret = "mid-run-secret"
+	simulator := simtest.Start(t, sim.Options{Providers: []sim.Factory{paysage.Factory()},
+		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: secret}}})
+	upstream, err := url.Parse(simulator.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The target is a proxy to the simulator that goes away after its 60th request.
+	var served atomic.Int32
+	var once sync.Once
+	var proxy *httptest.Server
+	forward := httputil.NewSingleHostReverseProxy(upstream)
+	proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		forward.ServeHTTP(w, r)
+		if served.Add(1) == 60 {
+			once.Do(func() {
+				proxy.Listener.Close()
+				go proxy.CloseClientConnections()
+			})
+		}
+	}))
+	defer proxy.Close()
+
+	r := runSuiteArgs(t, paysageSuite, unusableLimit, []string{"-seed", "7"},
+		"PAYCERT_TARGET="+proxy.URL+"/paysage",
+		"PAYCERT_CONTROL_URL="+simulator.ControlURL(),
+		"PAYCERT_PAYSAGE_SHOP_ID=shop",
+		"PAYCERT_PAYSAGE_SECRET_KEY="+secret,
+	)
+	if r.exit != 2 {
+		t.Errorf("exit %d, want 2", r.exit)
+	}
+	if r.report.Verdict != report.HarnessError {
+		t.Errorf("verdict %s, want %s", r.report.Verdict, report.HarnessError)
+	}
+	if len(r.report.Errors) != 1 || !strings.Contains(r.report.Errors[0], "target unreachable: nothing listens") {
+		t.Errorf("errors %q, want one saying the target became unreachable", r.report.Errors)
+	}
+	var passed, failed, notRun int
+	for _, s := range r.report.Specs {
+		switch {
+		case s.State == "passed":
+			passed++
+		case s.Failed():
+			failed++
+			t.Errorf("spec failed instead of not run: %s: %s", s.Name, s.Failure)
+		case strings.HasPrefix(s.Failure, "not run: "):
+			notRun++
+		}
+	}
+	if passed == 0 || notRun == 0 || passed+notRun != len(r.report.Specs) {
+		t.Errorf("%d passed, %d failed, %d not run of %d specs: want the ones before the outage passed and the rest not run",
+			passed, failed, notRun, len(r.report.Specs))
+	}
+}
+
+// listen accepts connections on a loopback port and hands each to serve, until the test ends.
+func listen(t *testing.T, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go serve(c)
+		}
+	}()
+	return "http://" + ln.Addr().String()
+}
