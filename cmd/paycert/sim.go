@@ -20,12 +20,13 @@ type repeated []string
 func (r *repeated) String() string     { return strings.Join(*r, ",") }
 func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
-// cmdSim serves the simulator until interrupted.
+// cmdSim serves the simulator until interrupted, and prints what a user needs to point a suite or
+// their own code at it.
 func cmdSim(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "127.0.0.1:8080", "address to listen on")
-	clockMode := fs.String("clock", "real", "real: time passes (and can be advanced); virtual: time stands still until advanced through the control API")
+	clockMode := fs.String("clock", "real", "real: time passes, and the control API moves it forward; virtual: time stands still until moved forward")
 	seed := fs.Int64("seed", 1, "seed of identifiers and OTPs")
 	otpDigits := fs.Int("otp-digits", 0, "length of issued OTPs (0: as each provider documents)")
 	var faults repeated
@@ -45,6 +46,9 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	if *clockMode != "real" && *clockMode != "virtual" {
 		return fmt.Errorf("-clock %q is not real or virtual", *clockMode)
 	}
+	if err := checkFaults(faults); err != nil {
+		return fmt.Errorf("-fault: %w", err)
+	}
 	creds := map[string]sim.Credentials{}
 	for _, f := range providers.All() {
 		id := envOr(target.EnvName("SIM_"+f.Name, "SHOP_ID"), "paycert-"+f.Name)
@@ -61,20 +65,58 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer l.Close()
-	fmt.Fprintf(stdout, "paycert simulator on %s (clock %s, seed %d)\n", l.URL(), *clockMode, *seed)
-	for _, f := range providers.All() {
-		fmt.Fprintf(stdout, "  %-10s base URL %s  (credentials: %s, or set %s and %s)\n", f.Name, l.ProviderURL(f.Name),
-			creds[f.Name].ID, target.EnvName("SIM_"+f.Name, "SHOP_ID"), target.EnvName("SIM_"+f.Name, "SECRET_KEY"))
-	}
-	fmt.Fprintf(stdout, "  control API %s  (OTPs: GET /v1/providers/{provider}/transactions/{id}/otp)\n", l.ControlURL())
-	if len(faults) > 0 {
-		fmt.Fprintf(stdout, "  FAULTS ON: %s\n", strings.Join(faults, ", "))
-	}
+	printServed(stdout, l, *clockMode, *seed, creds, faults)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "paycert simulator: stopped")
 	return nil
+}
+
+// printServed says where each provider is served, with which credentials, and the exact lines
+// that point the suites at it.
+func printServed(w io.Writer, l *sim.Listening, clockMode string, seed int64, creds map[string]sim.Credentials, faults []string) {
+	clockText := "real time; the control API moves it forward, and the suites do so instead of waiting"
+	if clockMode == "virtual" {
+		clockText = "virtual: it stands still until the control API moves it forward"
+	}
+	fmt.Fprintf(w, "paycert simulator on %s (seed %d)\n", l.URL(), seed)
+	fmt.Fprintf(w, "  clock        %s\n", clockText)
+	fmt.Fprintf(w, "  control API  %s  (specs/control.yaml: OTPs, clock, webhook keys, states)\n", l.ControlURL())
+	if len(faults) > 0 {
+		fmt.Fprintf(w, "  FAULTS ON    %s\n", strings.Join(faults, ", "))
+	}
+	names := l.Providers()
+	for _, name := range names {
+		c := creds[name]
+		fmt.Fprintf(w, "\n  %s\n", name)
+		fmt.Fprintf(w, "    base URL     %s\n", l.ProviderURL(name))
+		fmt.Fprintf(w, "    shop id      %s\n", c.ID)
+		fmt.Fprintf(w, "    secret key   %s\n", c.Secret)
+		if p, ok := l.Provider(name); ok && p.WebhookKey() != nil {
+			fmt.Fprintf(w, "    webhook key  %s/v1/providers/%s/webhook-key  (public_key_pem: PEM; public_key: the back-office form)\n", l.ControlURL(), name)
+		}
+	}
+	fmt.Fprintf(w, "\nTo run the suites against it, paste into another shell:\n\n")
+	fmt.Fprintf(w, "  export PAYCERT_TARGET=%s PAYCERT_CONTROL_URL=%s\n", shellQuote(l.URL()), shellQuote(l.ControlURL()))
+	for _, name := range names {
+		c := creds[name]
+		fmt.Fprintf(w, "  export %s=%s %s=%s %s=%s\n",
+			target.EnvName(name, "URL"), shellQuote(l.ProviderURL(name)),
+			target.EnvName(name, "SHOP_ID"), shellQuote(c.ID),
+			target.EnvName(name, "SECRET_KEY"), shellQuote(c.Secret))
+	}
+	fmt.Fprintf(w, "  paycert run\n\n")
+	fmt.Fprintf(w, "(other credentials: set %s and %s before starting it)\n",
+		target.EnvName("SIM_<PROVIDER>", "SHOP_ID"), target.EnvName("SIM_<PROVIDER>", "SECRET_KEY"))
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.:/@%+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func envOr(name, def string) string {

@@ -185,11 +185,12 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	}
 
 	switch {
-	case sess.Control != nil && sess.Caps.Clock == "virtual" && sess.Config.Clock != "real":
+	case sess.Control != nil && sess.Caps.CanAdvance() && sess.Config.Clock != "real":
+		// Protocol time passes through the control API whenever it says it may: instantly.
 		sess.Clock = sess.Control
 	case sess.Config.Clock == "virtual":
 		sess.Close()
-		return nil, &target.Error{Setting: "PAYCERT_CLOCK", Problem: "virtual, but the target's control API has a real clock; set auto or real"}
+		return nil, &target.Error{Setting: "PAYCERT_CLOCK", Problem: "virtual, but the target's control API cannot move its clock forward; set auto or real"}
 	default:
 		sess.Clock = clock.Wait{Progress: progress}
 	}
@@ -215,8 +216,8 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 		}
 		sess.WebhookKey = key
 	case sess.Control != nil:
-		if pemText, err := sess.Control.WebhookKey(ctx, s.Provider); err == nil {
-			if key, err := signing.ParsePublicKey(pemText); err == nil {
+		if k, err := sess.Control.WebhookKey(ctx, s.Provider); err == nil {
+			if key, err := signing.ParsePublicKey(k.PEM); err == nil {
 				sess.WebhookKey = key
 			}
 		}
@@ -284,9 +285,9 @@ func (s *Session) Target() report.Target {
 		t.Kind = "embedded simulator"
 	}
 	if s.Clock.Virtual() {
-		t.Clock = "virtual"
+		t.Clock = report.ClockMoved
 	} else {
-		t.Clock = "real"
+		t.Clock = report.ClockWaited
 	}
 	if s.OTP != nil {
 		t.OTPSource = s.OTP.Describe()

@@ -18,10 +18,17 @@ import (
 type Capabilities struct {
 	Providers []string `json:"providers"`
 	OTP       bool     `json:"otp"`
-	Clock     string   `json:"clock"`
-	States    []string `json:"states"`
-	Faults    []string `json:"faults,omitempty"`
+	// Clock is "virtual" (it moves only when advanced) or "real" (it follows the wall clock).
+	Clock string `json:"clock"`
+	// Advance says the clock can be moved forward (POST /v1/clock/advance); a virtual clock can
+	// always be.
+	Advance bool     `json:"advance"`
+	States  []string `json:"states"`
+	Faults  []string `json:"faults,omitempty"`
 }
+
+// CanAdvance reports whether the target's clock can be moved forward through the control API.
+func (c Capabilities) CanAdvance() bool { return c.Clock == "virtual" || c.Advance }
 
 // OTP is the one-time password a target sent for a transaction.
 type OTP struct {
@@ -59,13 +66,21 @@ func (c *Client) OTP(ctx context.Context, provider, id string) (OTP, error) {
 	return o, err
 }
 
-// WebhookKey returns the PEM public key that verifies a provider's webhook signatures.
-func (c *Client) WebhookKey(ctx context.Context, provider string) (string, error) {
-	var k struct {
-		PEM string `json:"public_key_pem"`
-	}
+// WebhookKey is the public key that verifies a provider's webhook signatures, in the two forms
+// clients read it in.
+type WebhookKey struct {
+	// PEM is the key with PEM armour (PKIX).
+	PEM string `json:"public_key_pem"`
+	// BackOffice is the key as a beGateway back office shows it: the Base64 of its DER form, on
+	// one line, without armour.
+	BackOffice string `json:"public_key"`
+}
+
+// WebhookKey returns the public key that verifies a provider's webhook signatures.
+func (c *Client) WebhookKey(ctx context.Context, provider string) (WebhookKey, error) {
+	var k WebhookKey
 	err := c.call(ctx, http.MethodGet, "/v1/providers/"+url.PathEscape(provider)+"/webhook-key", nil, &k)
-	return k.PEM, err
+	return k, err
 }
 
 // Now returns the target's time.

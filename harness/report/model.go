@@ -50,13 +50,22 @@ type Report struct {
 // NotSetUp is the Kind of a target a suite could not set up (its error says why).
 const NotSetUp = "not set up"
 
+// How protocol time passed in a run (Target.Clock).
+const (
+	// ClockMoved: the suite moved the target's clock through its control API.
+	ClockMoved = "moved by the control API"
+	// ClockWaited: the suite waited in real time.
+	ClockWaited = "real time, waited"
+)
+
 // Target describes what a suite ran against.
 type Target struct {
-	Suite     string `json:"suite"`
-	Provider  string `json:"provider"`
-	Kind      string `json:"kind"`
-	URL       string `json:"url"`
-	Control   bool   `json:"control_api"`
+	Suite    string `json:"suite"`
+	Provider string `json:"provider"`
+	Kind     string `json:"kind"`
+	URL      string `json:"url"`
+	Control  bool   `json:"control_api"`
+	// Clock says how protocol time passed: ClockMoved or ClockWaited.
 	Clock     string `json:"clock"`
 	OTPSource string `json:"otp_source"`
 	Callbacks bool   `json:"callbacks"`

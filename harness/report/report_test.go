@@ -29,7 +29,7 @@ func sample() *report.Report {
 	start := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	r := &report.Report{
 		Tool: "paycert", RunID: "test-run", Started: start, Finished: start.Add(2 * time.Second),
-		Targets: []report.Target{{Suite: "paysage", Provider: "paysage", Kind: "embedded simulator", Clock: "virtual"}},
+		Targets: []report.Target{{Suite: "paysage", Provider: "paysage", Kind: "embedded simulator", Clock: report.ClockMoved}},
 		Requirements: []report.Requirement{
 			req("PSG-A-001", requirements.Must), req("PSG-B-001", requirements.Must), req("PSG-C-001", requirements.Must),
 			req("PSG-D-001", requirements.Should), req("PSG-E-001", requirements.Must),

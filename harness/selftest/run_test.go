@@ -79,12 +79,7 @@ func runPaycert(t *testing.T, limit time.Duration, args []string, env ...string)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, paycertBinary, args...)
 	cmd.Dir = t.TempDir()
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PAYCERT_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	cmd.Env = append(cmd.Env, env...)
+	cmd.Env = append(cleanEnv(), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

@@ -68,6 +68,16 @@ func ParsePublicKey(s string) (*rsa.PublicKey, error) {
 	return rk, nil
 }
 
+// PublicKeyBase64 encodes an RSA public key the way a beGateway back office shows it: the Base64
+// of its PKIX (SubjectPublicKeyInfo) DER form, on one line, without PEM armour.
+func PublicKeyBase64(pub *rsa.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(pub)
+	if err != nil {
+		return "", fmt.Errorf("encode public key: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(der), nil
+}
+
 // PublicKeyPEM encodes an RSA public key as a PEM "PUBLIC KEY" block (PKIX).
 func PublicKeyPEM(pub *rsa.PublicKey) (string, error) {
 	der, err := x509.MarshalPKIXPublicKey(pub)

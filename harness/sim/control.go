@@ -22,8 +22,10 @@ func (s *Server) mountControl() {
 		if !s.clock.Frozen() {
 			mode = "real"
 		}
+		// The clock can always be moved forward: a frozen one only moves so, a running one also
+		// follows the wall clock.
 		WriteJSON(w, http.StatusOK, map[string]any{
-			"providers": s.names, "otp": true, "clock": mode, "states": nonNil(states), "faults": nonNil(s.faults.Names()),
+			"providers": s.names, "otp": true, "clock": mode, "advance": true, "states": nonNil(states), "faults": nonNil(s.faults.Names()),
 		})
 	})
 	s.mux.HandleFunc("GET /control/v1/providers/{provider}/transactions/{id}/otp", func(w http.ResponseWriter, r *http.Request) {
@@ -57,7 +59,12 @@ func (s *Server) mountControl() {
 			WriteJSON(w, http.StatusInternalServerError, map[string]any{"message": err.Error()})
 			return
 		}
-		WriteJSON(w, http.StatusOK, map[string]any{"public_key_pem": pemText})
+		backOffice, err := signing.PublicKeyBase64(key)
+		if err != nil {
+			WriteJSON(w, http.StatusInternalServerError, map[string]any{"message": err.Error()})
+			return
+		}
+		WriteJSON(w, http.StatusOK, map[string]any{"public_key_pem": pemText, "public_key": backOffice})
 	})
 	s.mux.HandleFunc("POST /control/v1/providers/{provider}/states", func(w http.ResponseWriter, r *http.Request) {
 		p, ok := s.providerOr404(w, r)

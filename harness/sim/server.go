@@ -170,6 +170,9 @@ func (s *Server) Clock() *clock.Sim { return s.clock }
 // Dispatcher delivers the simulator's callbacks.
 func (s *Server) Dispatcher() *Dispatcher { return s.dispatcher }
 
+// Providers names the providers served, sorted.
+func (s *Server) Providers() []string { return append([]string(nil), s.names...) }
+
 // Provider returns a provider simulator by name.
 func (s *Server) Provider(name string) (Provider, bool) {
 	p, ok := s.providers[name]
