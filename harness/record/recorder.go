@@ -85,7 +85,7 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 		Duration:  raw.Duration,
 		Request: Message{
 			Method: raw.Method,
-			URL:    r.String(raw.URL),
+			URL:    r.URL(raw.URL),
 			Header: r.Header(raw.RequestHeader),
 			Body:   r.Body(raw.RequestBody),
 		},

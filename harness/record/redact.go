@@ -1,12 +1,20 @@
 // Package record keeps every exchange between the harness and a target as evidence, redacted
 // before it is stored: secrets and credentials are removed, phone numbers and one-time passwords
 // masked. Nothing unredacted is ever kept, so nothing unredacted can be written.
+//
+// A secret is removed where it stands, whatever its length: a credential header, the password of
+// a URL, a URL parameter or a JSON or form field named for a secret, and any header value, JSON
+// string or URL parameter that is the secret whole. It is searched for in free text (an error
+// message, a body that is not JSON) only when it is distinctive enough that it cannot be part of
+// ordinary words: a short or one-kind secret ("x", "test", "password") would otherwise turn
+// "Unexpected" into "Une[REDACTED]pected" and a JSON key "test" into "[REDACTED]".
 package record
 
 import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -21,10 +29,12 @@ type Redactor struct {
 }
 
 // secret is a string to remove and what replaces it. A bounded one (an OTP, a phone number) is
-// replaced only as a whole token: "2025" the OTP, not the year in a timestamp.
+// replaced only as a whole token: "2025" the OTP, not the year in a timestamp. One that is not
+// searched (a secret key that is not distinctive) is replaced only where it stands whole.
 type secret struct {
 	value, mask string
 	bounded     bool
+	searched    bool
 }
 
 // Masks that replace what is removed.
@@ -38,9 +48,37 @@ const (
 var (
 	phoneKeys = map[string]bool{"account_number": true, "phone": true, "pg_abonent_phone": true, "pg_user_phone": true, "number": true}
 	otpKeys   = map[string]bool{"password": true, "approval_code": true, "pg_approval_code": true, "otp": true}
+	// secretKeys name the JSON fields, form fields and URL parameters whose values are secrets.
+	secretKeys = map[string]bool{"secret_key": true, "secret": true, "api_key": true, "apikey": true}
 	// credentialHeaders carry credentials whole; their values are never kept.
 	credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 )
+
+// Distinctive reports whether a secret can be searched for in free text without matching
+// ordinary words and numbers: at least 8 characters of at least two kinds (lower case, upper
+// case, digits, others), or at least 16 of any.
+func Distinctive(s string) bool {
+	if len(s) >= 16 {
+		return true
+	}
+	if len(s) < 8 {
+		return false
+	}
+	var lower, upper, digit, other int
+	for _, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z':
+			lower = 1
+		case c >= 'A' && c <= 'Z':
+			upper = 1
+		case c >= '0' && c <= '9':
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	return lower+upper+digit+other >= 2
+}
 
 // NewRedactor returns a redactor that removes the given secrets (empty strings are ignored).
 func NewRedactor(secrets ...string) *Redactor {
@@ -51,18 +89,18 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// AddSecret makes s one of the strings removed from everything redacted from now on, wherever
-// it appears.
-func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask, false) }
+// AddSecret makes s one of the secrets removed from everything redacted from now on: where it
+// stands whole, and, when it is Distinctive, wherever it appears.
+func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask, false, Distinctive(s)) }
 
 // AddOTP masks a one-time password wherever it appears as a token of its own from now on.
-func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask, true) }
+func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask, true, true) }
 
 // AddPhone masks a phone number, but for its last four digits, wherever it appears as a token of
 // its own from now on.
-func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s), true) }
+func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s), true, true) }
 
-func (r *Redactor) add(s, mask string, bounded bool) {
+func (r *Redactor) add(s, mask string, bounded, searched bool) {
 	if strings.TrimSpace(s) == "" {
 		return
 	}
@@ -73,24 +111,71 @@ func (r *Redactor) add(s, mask string, bounded bool) {
 			return
 		}
 	}
-	r.secrets = append(r.secrets, secret{s, mask, bounded})
+	r.secrets = append(r.secrets, secret{s, mask, bounded, searched})
 	// Longest first, so that a secret containing another is removed whole.
 	sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i].value) > len(r.secrets[j].value) })
 }
 
-// String removes every secret from s, and masks the values of OTP and phone fields written as
-// key and value (JSON, a form, XML) in text that could not be read as JSON.
+// String removes the searched secrets from free text s, and masks the values of secret, OTP and
+// phone fields written as key and value (JSON, a form, XML) in text that could not be read as
+// JSON.
 func (r *Redactor) String(s string) string {
 	r.mu.RLock()
 	for _, sec := range r.secrets {
-		if sec.bounded {
+		switch {
+		case !sec.searched:
+		case sec.bounded:
 			s = replaceToken(s, sec.value, sec.mask)
-		} else {
+		default:
 			s = strings.ReplaceAll(s, sec.value, sec.mask)
 		}
 	}
 	r.mu.RUnlock()
 	return maskPairs(s)
+}
+
+// whole returns the mask of a value that is a secret whole (any secret, searched or not), and
+// whether it is one.
+func (r *Redactor) whole(v string) (string, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for _, sec := range r.secrets {
+		if !sec.bounded && sec.value == v {
+			return sec.mask, true
+		}
+	}
+	return "", false
+}
+
+// URL redacts a URL: the password of its user information, and the values of parameters that are
+// named for a secret or are one whole; then what String removes from free text.
+func (r *Redactor) URL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return r.String(raw)
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), SecretMask)
+		}
+	}
+	if u.RawQuery != "" {
+		pairs := strings.Split(u.RawQuery, "&")
+		for i, pair := range pairs {
+			k, v, ok := strings.Cut(pair, "=")
+			if !ok {
+				continue
+			}
+			key, _ := url.QueryUnescape(k)
+			value, _ := url.QueryUnescape(v)
+			if _, isSecret := r.whole(value); isSecret || secretKeys[strings.ToLower(key)] {
+				pairs[i] = k + "=" + SecretMask
+			}
+		}
+		u.RawQuery = strings.Join(pairs, "&")
+	}
+	// The password's mask is escaped as user information; it reads better as it is.
+	return r.String(strings.Replace(u.String(), url.QueryEscape(SecretMask)+"@", SecretMask+"@", 1))
 }
 
 // replaceToken replaces value in s where it is not part of a longer word or number.
@@ -120,11 +205,13 @@ func isWordByte(c byte) bool {
 var (
 	// otpPair and phonePair find a field's value written as "key": "value", key=value or
 	// <key>value<, with JSON quotes possibly escaped (in a message quoting a body).
-	otpPair   = regexp.MustCompile(`(?i)\b(password|approval_code|pg_approval_code|otp)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
+	otpPair    = regexp.MustCompile(`(?i)\b(password|approval_code|pg_approval_code|otp)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
+	secretPair = regexp.MustCompile(`(?i)\b(secret_key|secret|api_key|apikey)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
 	phonePair = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
 )
 
 func maskPairs(s string) string {
+	s = secretPair.ReplaceAllString(s, "${1}${2}"+SecretMask)
 	s = otpPair.ReplaceAllString(s, "${1}${2}"+OTPMask)
 	return phonePair.ReplaceAllStringFunc(s, func(m string) string {
 		sub := phonePair.FindStringSubmatch(m)
@@ -132,12 +219,17 @@ func maskPairs(s string) string {
 	})
 }
 
-// Header returns a copy of h with credential headers masked and secrets removed from the rest.
+// Header returns a copy of h with credential headers masked, values that are a secret whole
+// masked, and secrets removed from the rest.
 func (r *Redactor) Header(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	for k, vs := range h {
 		cp := make([]string, len(vs))
 		for i, v := range vs {
+			if mask, ok := r.whole(strings.TrimSpace(v)); ok {
+				cp[i] = mask
+				continue
+			}
 			cp[i] = r.String(v)
 		}
 		out[k] = cp
@@ -158,15 +250,15 @@ func (r *Redactor) Header(h http.Header) http.Header {
 	return out
 }
 
-// Body redacts a message body: in JSON, phone numbers keep their last four digits and OTPs are
-// masked whole, wherever they are nested; then every secret is removed from the text. A body that
-// is not JSON only loses its secrets.
+// Body redacts a message body: in JSON, secret fields and values that are a secret whole are
+// removed, phone numbers keep their last four digits and OTPs are masked whole, wherever they are
+// nested; then what String removes from free text. A body that is not JSON gets String alone.
 func (r *Redactor) Body(body []byte) string {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err == nil && !dec.More() {
-		masked := maskValue(v, "")
+		masked := r.maskValue(v, "")
 		var buf bytes.Buffer
 		enc := json.NewEncoder(&buf)
 		enc.SetEscapeHTML(false)
@@ -178,21 +270,27 @@ func (r *Redactor) Body(body []byte) string {
 	return r.String(string(body))
 }
 
-func maskValue(v any, key string) any {
+func (r *Redactor) maskValue(v any, key string) any {
 	switch x := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for k, e := range x {
-			out[k] = maskValue(e, k)
+			out[k] = r.maskValue(e, k)
 		}
 		return out
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {
-			out[i] = maskValue(e, key)
+			out[i] = r.maskValue(e, key)
 		}
 		return out
 	case string:
+		if mask, ok := r.whole(x); ok {
+			return mask
+		}
+		if secretKeys[strings.ToLower(key)] && x != "" {
+			return SecretMask
+		}
 		return maskScalar(key, x)
 	case json.Number:
 		if otpKeys[key] || phoneKeys[key] {

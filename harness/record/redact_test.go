@@ -10,9 +10,9 @@ import (
 )
 
 func TestBodyMasksPhonesAndOTPs(t *testing.T) {
-	r := record.NewRedactor("s3cr3t")
-	got := r.Body([]byte(`{"request":{"password":"5576","method":{"account_number":"77012345678"},"customer":{"phone":375295222222},"note":"key s3cr3t"}}`))
-	for _, gone := range []string{"5576", "77012345678", "375295222222", "s3cr3t"} {
+	r := record.NewRedactor("sk_s3cr3t_9f8e")
+	got := r.Body([]byte(`{"request":{"password":"5576","method":{"account_number":"77012345678"},"customer":{"phone":375295222222},"note":"key sk_s3cr3t_9f8e"}}`))
+	for _, gone := range []string{"5576", "77012345678", "375295222222", "sk_s3cr3t_9f8e"} {
 		if strings.Contains(got, gone) {
 			t.Errorf("%q left in %s", gone, got)
 		}
@@ -25,8 +25,8 @@ func TestBodyMasksPhonesAndOTPs(t *testing.T) {
 }
 
 func TestNotJSONLosesOnlySecrets(t *testing.T) {
-	r := record.NewRedactor("s3cr3t")
-	if got := r.Body([]byte("<html>s3cr3t</html>")); got != "<html>[REDACTED]</html>" {
+	r := record.NewRedactor("sk_s3cr3t_9f8e")
+	if got := r.Body([]byte("<html>sk_s3cr3t_9f8e</html>")); got != "<html>[REDACTED]</html>" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -53,15 +53,15 @@ func TestLearntSecrets(t *testing.T) {
 }
 
 func TestRecorderRedactsBeforeKeeping(t *testing.T) {
-	rec := record.NewRecorder(record.NewRedactor("s3cr3t"))
+	rec := record.NewRecorder(record.NewRedactor("sk_s3cr3t_9f8e"))
 	x := rec.Add(record.Raw{
-		Method: "POST", URL: "https://x/?key=s3cr3t",
+		Method: "POST", URL: "https://x/?key=sk_s3cr3t_9f8e",
 		RequestHeader: http.Header{"Authorization": {"Basic abc"}},
 		RequestBody:   []byte(`{"request":{"password":"1234"}}`),
-		Status:        500, ResponseBody: []byte(`s3cr3t`), Err: errors.New("reset by s3cr3t"),
+		Status:        500, ResponseBody: []byte(`sk_s3cr3t_9f8e`), Err: errors.New("reset by sk_s3cr3t_9f8e"),
 	})
 	all := x.Request.URL + x.Request.Header.Get("Authorization") + x.Request.Body + x.Response.Body + x.Error
-	if strings.Contains(all, "s3cr3t") || strings.Contains(all, "1234") || strings.Contains(all, "abc") {
+	if strings.Contains(all, "sk_s3cr3t_9f8e") || strings.Contains(all, "1234") || strings.Contains(all, "abc") {
 		t.Errorf("kept unredacted: %s", all)
 	}
 	if x.Seq != 1 || len(rec.Exchanges()) != 1 {
@@ -92,6 +92,45 @@ func TestPairsInTextThatIsNotJSON(t *testing.T) {
 	for in, want := range cases {
 		if got := r.Body([]byte(in)); got != want {
 			t.Errorf("%s\n got  %s\n want %s", in, got, want)
+		}
+	}
+}
+
+// TestShortSecretsAreMaskedWhereTheyStand: a one-letter and a four-letter secret are removed
+// where they stand whole (a secret field, a value that is the secret, a header, a URL's password
+// and parameters), and are not searched for in free text, which they would wreck.
+func TestShortSecretsAreMaskedWhereTheyStand(t *testing.T) {
+	for _, secret := range []string{"x", "test"} {
+		t.Run(secret, func(t *testing.T) {
+			r := record.NewRedactor(secret)
+			body := r.Body([]byte(`{"test":false,"secret_key":"` + secret + `","shop":"` + secret + `","message":"Unexpected error in text"}`))
+			for _, want := range []string{`"test": false`, `"secret_key": "[REDACTED]"`, `"shop": "[REDACTED]"`, `"message": "Unexpected error in text"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("body %s lacks %s", body, want)
+				}
+			}
+			if got := r.String("Unexpected text: secret=" + secret + " next"); got != "Unexpected text: secret=[REDACTED] next" {
+				t.Errorf("text: %q", got)
+			}
+			h := r.Header(http.Header{"X-Api-Key": {secret}, "Content-Type": {"text/plain"}})
+			if h.Get("X-Api-Key") != record.SecretMask || h.Get("Content-Type") != "text/plain" {
+				t.Errorf("headers: %v", h)
+			}
+			u := r.URL("https://shop:" + secret + "@api.example/beyag/x?secret_key=" + secret + "&v=" + secret + "&q=text")
+			if u != "https://shop:[REDACTED]@api.example/beyag/x?secret_key=[REDACTED]&v=[REDACTED]&q=text" {
+				t.Errorf("URL: %s", u)
+			}
+		})
+	}
+}
+
+func TestDistinctive(t *testing.T) {
+	for s, want := range map[string]bool{
+		"x": false, "test": false, "password": false, "12345678": false, "Password": true, "pass-word": true,
+		"s3cr3t": false, "sk_s3cr3t_9f8e": true, "abcdefghijklmnop": true, "paycert-paysage-secret": true,
+	} {
+		if got := record.Distinctive(s); got != want {
+			t.Errorf("Distinctive(%q) = %v, want %v", s, got, want)
 		}
 	}
 }

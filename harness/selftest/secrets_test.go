@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -87,9 +88,8 @@ func TestNoBePaidSecretsInOutput(t *testing.T) {
 	}, "Basic [REDACTED]")
 }
 
-// assertNoLeak searches the run's output and every file of its report for the forbidden values,
-// and checks that the masks are there, so that a report without exchanges cannot pass vacuously.
-func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...string) {
+// runTexts are what a run printed and every file of its report, by where they are.
+func runTexts(t *testing.T, r run) map[string]string {
 	t.Helper()
 	texts := map[string]string{"the run's output": r.output}
 	err := filepath.WalkDir(r.dir, func(path string, d fs.DirEntry, err error) error {
@@ -103,6 +103,14 @@ func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...str
 	if err != nil {
 		t.Fatal(err)
 	}
+	return texts
+}
+
+// assertNoLeak searches the run's output and every file of its report for the forbidden values,
+// and checks that the masks are there, so that a report without exchanges cannot pass vacuously.
+func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...string) {
+	t.Helper()
+	texts := runTexts(t, r)
 	if len(texts) < 6 {
 		t.Fatalf("the report has only %d files", len(texts)-1)
 	}
@@ -119,5 +127,47 @@ func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...str
 		if !strings.Contains(all.String(), mask) {
 			t.Errorf("no %q anywhere in the output: are exchanges recorded at all?", mask)
 		}
+	}
+}
+
+// TestShortSecretsNeitherLeakNorCorrupt runs PaySage with a one-letter secret key and bePaid with
+// a four-letter one (with faults on, so that failure messages are part of the output): the
+// Authorization headers keep no credentials, and no word, number or JSON key of the evidence is
+// eaten by a mask (bePaid's request carries "test": true; "Unexpected" stays "Unexpected").
+func TestShortSecretsNeitherLeakNorCorrupt(t *testing.T) {
+	cases := []struct {
+		suite, secret, fault string
+		factory              sim.Factory
+		intact               string
+	}{
+		{paysageSuite, "x", "paysage.accept-wrong-otp", paysage.Factory(), `"amount": `},
+		{bepaidSuite, "test", "bepaid.wrong-test-result", bepaid.Factory(), `"test": true`},
+	}
+	for _, c := range cases {
+		t.Run(c.suite, func(t *testing.T) {
+			const shopID = "short-secret-shop"
+			l := simtest.Start(t, sim.Options{Seed: 11, Faults: []string{c.fault}, Providers: []sim.Factory{c.factory},
+				Credentials: map[string]sim.Credentials{c.suite: {ID: shopID, Secret: c.secret}}})
+			p := strings.ToUpper(c.suite)
+			r := runSuite(t, c.suite, 3*time.Minute,
+				"PAYCERT_TARGET="+l.ProviderURL(c.suite),
+				"PAYCERT_CONTROL_URL="+l.ControlURL(),
+				"PAYCERT_"+p+"_SHOP_ID="+shopID,
+				"PAYCERT_"+p+"_SECRET_KEY="+c.secret,
+				"PAYCERT_WAIT_TIMEOUT=2s",
+			)
+			if r.exit != 1 {
+				t.Fatalf("exit %d with fault %s; the test needs a non-conformant run's output", r.exit, c.fault)
+			}
+			assertNoLeak(t, r, map[string]string{
+				base64.StdEncoding.EncodeToString([]byte(shopID + ":" + c.secret)): "the Basic credentials",
+			}, "Basic [REDACTED]", c.intact)
+			eaten := regexp.MustCompile(`[A-Za-z0-9]\[REDACTED\]|\[REDACTED\][A-Za-z0-9]|"\[REDACTED\]"\s*:`)
+			for where, text := range runTexts(t, r) {
+				if m := eaten.FindStringIndex(text); m != nil {
+					t.Errorf("%s: a mask ate part of the evidence: …%s…", where, text[max(0, m[0]-40):min(len(text), m[1]+40)])
+				}
+			}
+		})
 	}
 }
