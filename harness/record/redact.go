@@ -207,7 +207,7 @@ var (
 	// <key>value<, with JSON quotes possibly escaped (in a message quoting a body).
 	otpPair    = regexp.MustCompile(`(?i)\b(password|approval_code|pg_approval_code|otp)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
 	secretPair = regexp.MustCompile(`(?i)\b(secret_key|secret|api_key|apikey)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
-	phonePair = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
+	phonePair  = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
 )
 
 func maskPairs(s string) string {
