@@ -40,7 +40,11 @@ func TestValidate(t *testing.T) {
 			write("usd.json", `{"request":{"amount":1,"currency":"USD","description":"d","return_url":"r","method":{"type":"mobile_commerce","account_number":"12345678901"}}}`)}, exitNonConformant, "currency"},
 		{"error answer", []string{"-provider", "paysage", "-op", "confirmPayment", "-status", "422", write("err.json", `{"message":"x"}`)}, exitNonConformant, "errors"},
 		{"webhook", []string{"-provider", "paysage", "-op", "paymentWebhook", "-kind", "webhook", write("hook.json", `{"transaction":{}}`)}, exitNonConformant, "missing properties"},
-		{"not JSON", []string{"-provider", "paysage", "-op", "createPayment", write("html.json", `<html>`)}, exitNonConformant, "not JSON"},
+		{"not JSON", []string{"-provider", "paysage", "-op", "createPayment", "-kind", "request", write("html.json", `<html>`)}, exitNonConformant, "not JSON"},
+		{"generic beGateway schema", []string{"-schema", "schemas/begateway/payment-request.json", filepath.Join("..", "..", "specs", "examples", "003-payment-request.json")}, exitConformant, "conformant: the body matches schemas/begateway/payment-request.json"},
+		{"schema as a checkout path", []string{"-schema", "./schemas/begateway/error.json", filepath.Join("..", "..", "specs", "examples", "003-error-response.json")}, exitConformant, "schemas/begateway/error.json"},
+		{"generic schema, wrong body", []string{"-schema", "schemas/begateway/transaction-response.json", write("tx.json", `{"transaction":{"uid":5}}`)}, exitNonConformant, "transaction-response.json"},
+		{"kind inferred for a status query", []string{"-provider", "paysage", "-op", "getTransaction", write("st.json", `{"transaction":{}}`)}, exitNonConformant, "the response"},
 		{"bePaid v3 check answer", []string{"-provider", "bepaid", "-op", "checkService", "-request-header", "X-API-Version: 3",
 			filepath.Join("..", "..", "specs", "examples", "004-check-response-v3-successful.json")}, exitConformant, "check-service-v3.json"},
 		{"bePaid v2 answer to a v3 check", []string{"-provider", "bepaid", "-op", "checkService", "-request-header", "X-API-Version: 3",
@@ -48,6 +52,7 @@ func TestValidate(t *testing.T) {
 		{"bad request header", []string{"-provider", "bepaid", "-op", "checkService", "-request-header", "X-API-Version 3", example}, exitError, ""},
 		{"unknown provider", []string{"-provider", "nope", "-op", "createPayment", example}, exitError, ""},
 		{"unknown operation", []string{"-provider", "paysage", "-op", "pay", example}, exitError, ""},
+		{"unknown schema", []string{"-schema", "schemas/begateway/transactions.json", example}, exitError, ""},
 		{"undocumented status", []string{"-provider", "paysage", "-op", "createPayment", "-status", "418", example}, exitError, ""},
 	}
 	for _, c := range cases {
@@ -61,8 +66,37 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
-	if code, out, _ := runCmd(t, "validate", "-provider", "paysage", "-list"); code != 0 || !strings.Contains(out, "confirmPayment") {
+	if code, out, _ := runCmd(t, "validate", "-provider", "paysage", "-list"); code != 0 || !strings.Contains(out, "confirmPayment") || !strings.Contains(out, "schemas/begateway/transaction.json") {
 		t.Errorf("-list: %d %s", code, out)
+	}
+}
+
+// TestValidateSaysWhatIsMissing: without -op, -kind or any target, validate says what to give and
+// lists what there is.
+func TestValidateSaysWhatIsMissing(t *testing.T) {
+	body := filepath.Join("..", "..", "specs", "examples", "000-payment-request.json")
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{body}, []string{"-provider (bepaid, paysage) with -op, or -schema FILE", "paycert validate -list"}},
+		{[]string{"-provider", "paysage", body}, []string{"-op is missing", "createPayment", "POST /beyag/transactions/payments", "paymentWebhook"}},
+		{[]string{"-provider", "paysage", "-op", "createPayment", body}, []string{"-kind is missing", "-kind request or -kind response"}},
+		{[]string{"-provider", "paysage", "-op", "createPaymnet", body}, []string{`did you mean "createPayment"?`}},
+		{[]string{"-provider", "paysgae", "-op", "createPayment", body}, []string{`did you mean "paysage"?`}},
+		{[]string{"-provider", "paysage", "-op", "paymentWebhook", "-kind", "response", body}, []string{"-kind webhook"}},
+		{[]string{"-schema", "begateway/transaction.json", "-provider", "paysage", body}, []string{"not both"}},
+	}
+	for _, c := range cases {
+		code, _, errOut := runCmd(t, append([]string{"validate"}, c.args...)...)
+		if code != exitError {
+			t.Errorf("%v: exit %d, want %d", c.args, code, exitError)
+		}
+		for _, w := range c.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: stderr does not say %q:\n%s", c.args, w, errOut)
+			}
+		}
 	}
 }
 

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
+	"path"
 	"sort"
 	"strings"
 
@@ -15,55 +18,93 @@ import (
 )
 
 // cmdValidate checks one captured message body (from a log, a proxy, a support ticket) against a
-// provider's operation.
+// provider's operation, or against any schema file of paycert's.
 func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	fs := flag.NewFlagSet("validate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specs := providerSpecs()
-	provider := fs.String("provider", "", "provider: "+strings.Join(keys(specs), ", "))
+	provider := fs.String("provider", "", "provider whose operation to check against: "+strings.Join(keys(specs), ", "))
 	op := fs.String("op", "", `operation ID (createPayment) or "METHOD /path" (POST /beyag/transactions/payments)`)
-	kind := fs.String("kind", "response", "what the file holds: request, response or webhook")
+	kind := fs.String("kind", "", "what the file holds: request, response or webhook (needed when the operation has both a request body and answers)")
 	status := fs.Int("status", 200, "the HTTP status of a response")
-	list := fs.Bool("list", false, "list the provider's operations and stop")
+	schemaFlag := fs.String("schema", "", "a schema file to check against instead of an operation (schemas/begateway/transaction.json); -list lists them")
+	list := fs.Bool("list", false, "list the operations (of -provider, or of every provider) and the schema files, and stop")
 	var reqHeader headerFlag
 	fs.Var(&reqHeader, "request-header", `a header of the request a response answered, "Name: value" (repeatable); bePaid's check answer takes its shape from "X-API-Version: 3"`)
-	assets := fs.String("assets", os.Getenv("PAYCERT_ASSETS_DIR"), "read specs and schemas from this checkout instead of the embedded copy")
+	assetsDir := fs.String("assets", os.Getenv("PAYCERT_ASSETS_DIR"), "read specs and schemas from this checkout instead of the embedded copy")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
 	}
-	file, ok := specs[*provider]
-	if !ok {
-		return exitError, fmt.Errorf("-provider %q is not one of %s", *provider, strings.Join(keys(specs), ", "))
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	assets := paycert.Assets(*assetsDir)
+
+	if *list {
+		return exitConformant, listTargets(stdout, assets, specs, *provider)
 	}
-	spec, err := validate.Load(paycert.Assets(*assets), file)
+	if *schemaFlag != "" {
+		if set["provider"] || set["op"] || set["kind"] {
+			return exitError, errors.New("give -schema, or -provider with -op, not both")
+		}
+		file, err := schemaFile(assets, *schemaFlag)
+		if err != nil {
+			return exitError, err
+		}
+		body, err := readInput(fs.Args())
+		if err != nil {
+			return exitError, err
+		}
+		findings, err := validate.NewSchemas(assets).Check(file, body)
+		if err != nil {
+			return exitError, err
+		}
+		return verdictOf(stdout, "the body", file, file, findings), nil
+	}
+	if *provider == "" {
+		return exitError, fmt.Errorf("say what to check the body against: -provider (%s) with -op, or -schema FILE; paycert validate -list lists both", strings.Join(keys(specs), ", "))
+	}
+	specFile, ok := specs[*provider]
+	if !ok {
+		return exitError, fmt.Errorf("-provider %q is not one of %s%s", *provider, strings.Join(keys(specs), ", "), didYouMean(*provider, keys(specs)))
+	}
+	spec, err := validate.Load(assets, specFile)
 	if err != nil {
 		return exitError, err
 	}
-	if *list {
-		for _, id := range spec.Operations() {
-			m, p, _ := spec.PathOf(id)
-			fmt.Fprintf(stdout, "%-30s %s %s\n", id, m, p)
-		}
-		return exitConformant, nil
+	if *op == "" {
+		return exitError, fmt.Errorf("-op is missing: name one of %s's operations:\n%s", *provider, operationList(spec))
 	}
 	opID := *op
-	if method, path, ok := strings.Cut(*op, " "); ok {
-		if opID, _, err = spec.FindOperation(method, strings.TrimSpace(path)); err != nil {
+	if method, p, ok := strings.Cut(*op, " "); ok {
+		if opID, _, err = spec.FindOperation(method, strings.TrimSpace(p)); err != nil {
 			return exitError, err
 		}
 	}
-	if fs.NArg() != 1 {
-		return exitError, fmt.Errorf("give one file to check (or - for standard input)")
-	}
-	body, err := readInput(fs.Arg(0))
+	callback, requestBody, err := spec.Shape(opID)
 	if err != nil {
-		return exitError, err
+		return exitError, fmt.Errorf("-op %q is not an operation of %s%s; its operations:\n%s", *op, *provider, didYouMean(*op, spec.Operations()), operationList(spec))
+	}
+	if !set["kind"] {
+		switch {
+		case callback:
+			*kind = "webhook"
+		case !requestBody || set["status"] || set["request-header"]:
+			*kind = "response"
+		default:
+			return exitError, fmt.Errorf("-kind is missing: %s has a request body and answers; say -kind request or -kind response", opID)
+		}
 	}
 	var schema string
 	switch *kind {
 	case "request", "webhook":
+		if (*kind == "webhook") != callback {
+			return exitError, fmt.Errorf("-kind %s: %s is %s", *kind, opID, map[bool]string{true: "a callback the target sends: -kind webhook", false: "a request to the target: -kind request or response"}[callback])
+		}
 		schema, err = spec.BodySchema(opID, 0)
 	case "response":
+		if callback {
+			return exitError, fmt.Errorf("-kind response: %s is a callback the target sends; check its body with -kind webhook", opID)
+		}
 		schema, err = spec.ResponseSchema(opID, *status, reqHeader.Header)
 	default:
 		return exitError, fmt.Errorf("-kind %q is not request, response or webhook", *kind)
@@ -71,16 +112,105 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	body, err := readInput(fs.Args())
+	if err != nil {
+		return exitError, err
+	}
 	findings, err := spec.CheckBody(schema, body)
 	if err != nil {
 		return exitError, err
 	}
+	return verdictOf(stdout, "the "+*kind, opID, schema, findings), nil
+}
+
+// verdictOf prints the result of a check and returns its exit status.
+func verdictOf(stdout io.Writer, what, against, schema string, findings validate.Findings) int {
 	if len(findings) == 0 {
-		fmt.Fprintf(stdout, "conformant: the %s matches %s (%s)\n", *kind, opID, schema)
-		return exitConformant, nil
+		fmt.Fprintf(stdout, "conformant: %s matches %s (%s)\n", what, against, schema)
+		return exitConformant
 	}
-	fmt.Fprintf(stdout, "non-conformant: %d finding(s) against %s (%s)\n%s\n", len(findings), opID, schema, findings)
-	return exitNonConformant, nil
+	fmt.Fprintf(stdout, "non-conformant: %s has %d finding(s) against %s (%s)\n%s\n", what, len(findings), against, schema, findings)
+	return exitNonConformant
+}
+
+// listTargets prints the operations of one provider (or of all) and every schema file.
+func listTargets(w io.Writer, assets fs.FS, specs map[string]string, provider string) error {
+	names := keys(specs)
+	if provider != "" {
+		if _, ok := specs[provider]; !ok {
+			return fmt.Errorf("-provider %q is not one of %s%s", provider, strings.Join(names, ", "), didYouMean(provider, names))
+		}
+		names = []string{provider}
+	}
+	for _, name := range names {
+		spec, err := validate.Load(assets, specs[name])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "operations of %s (-provider %s -op ID):\n%s\n", name, name, operationList(spec))
+	}
+	files, err := schemaFiles(assets)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "schema files (-schema FILE):\n  %s\n", strings.Join(files, "\n  "))
+	return nil
+}
+
+// operationList lists a spec's operations, one a line, with their method and path.
+func operationList(spec *validate.Spec) string {
+	var b strings.Builder
+	for _, id := range spec.Operations() {
+		m, p, _ := spec.PathOf(id)
+		callback, _, _ := spec.Shape(id)
+		note := ""
+		if callback {
+			note = "  (a callback the target sends: -kind webhook)"
+		}
+		fmt.Fprintf(&b, "  %-30s %s %s%s\n", id, m, p, note)
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// schemaFiles lists the JSON Schema files of the assets.
+func schemaFiles(assets fs.FS) ([]string, error) {
+	var out []string
+	err := fs.WalkDir(assets, "schemas", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".json") {
+			out = append(out, p)
+		}
+		return err
+	})
+	sort.Strings(out)
+	return out, err
+}
+
+// schemaFile finds the schema file a user named: a path inside the assets, written with or
+// without a leading ./ (or as a path inside a checkout).
+func schemaFile(assets fs.FS, name string) (string, error) {
+	files, err := schemaFiles(assets)
+	if err != nil {
+		return "", err
+	}
+	clean := path.Clean(strings.ReplaceAll(name, "\\", "/"))
+	if i := strings.LastIndex("/"+clean, "/schemas/"); i >= 0 {
+		clean = clean[i:]
+	}
+	for _, f := range files {
+		if f == clean {
+			return f, nil
+		}
+	}
+	return "", fmt.Errorf("-schema %q is not a schema file of paycert's%s (paycert validate -list lists them)", name, didYouMean(clean, files))
+}
+
+// providerSpecs maps each provider to its OpenAPI document.
+func providerSpecs() map[string]string {
+	out := map[string]string{}
+	for _, e := range suites.All() {
+		out[e.Provider] = e.SpecFile
+	}
+	return out
 }
 
 // headerFlag collects "Name: value" flags into a header.
@@ -100,24 +230,19 @@ func (h *headerFlag) Set(v string) error {
 	return nil
 }
 
-func readInput(name string) ([]byte, error) {
-	if name == "-" {
+// readInput reads the one file named (or standard input for -).
+func readInput(args []string) ([]byte, error) {
+	if len(args) != 1 {
+		return nil, errors.New("give one file to check (or - for standard input)")
+	}
+	if args[0] == "-" {
 		return io.ReadAll(os.Stdin)
 	}
-	data, err := os.ReadFile(name)
+	data, err := os.ReadFile(args[0])
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		return nil, fmt.Errorf("read %s: %w", args[0], err)
 	}
 	return data, nil
-}
-
-// providerSpecs maps each provider to its OpenAPI document.
-func providerSpecs() map[string]string {
-	out := map[string]string{}
-	for _, e := range suites.All() {
-		out[e.Provider] = e.SpecFile
-	}
-	return out
 }
 
 func keys(m map[string]string) []string {

@@ -117,6 +117,17 @@ func (s *Spec) Endpoints() []Endpoint {
 	return out
 }
 
+// Shape says what an operation's messages are: whether it is a callback (a request the target
+// sends, such as a webhook) and whether it documents a request body.
+func (s *Spec) Shape(opID string) (callback, requestBody bool, err error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return false, false, err
+	}
+	rb := op.route.Operation.RequestBody
+	return op.isHook, rb != nil && rb.Value != nil, nil
+}
+
 // PathOf returns the method and the path template of an operation (for a callback, the runtime
 // expression that names its URL).
 func (s *Spec) PathOf(opID string) (method, template string, err error) {
