@@ -22,7 +22,7 @@
 set -eu
 
 : "${SMS_GATEWAY_URL:?set SMS_GATEWAY_URL to the SMS gateway endpoint that lists received messages}"
-: "${PAYCERT_OTP_PHONE:?PAYCERT_OTP_PHONE is not set: run this script as paycert's command OTP source}"
+: "${PAYCERT_OTP_PHONE:?PAYCERT_OTP_PHONE is not set: run this script as the command OTP source of paycert}"
 wait_seconds=${SMS_WAIT_SECONDS:-90}
 since=$(( $(date +%s) - ${SMS_MAX_AGE_SECONDS:-300} ))
 phone=$(printf '%s' "$PAYCERT_OTP_PHONE" | tr -cd '0-9+')
