@@ -70,7 +70,7 @@ $(TOOLS)/lint/node_modules/.installed: lint/package.json lint/package-lock.json
 ## the root; shellcheck on the repository's shell scripts
 lint-actions: shellcheck
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION) -color=false
-	shellcheck paycert examples/otp/*.sh
+	shellcheck paycert examples/otp/*.sh .github/action/*.sh
 
 ## shellcheck: Debian's shellcheck, when it is not installed
 shellcheck:

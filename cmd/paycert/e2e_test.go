@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -37,7 +36,7 @@ var exitForms = []struct {
 func TestReleaseArchive(t *testing.T) {
 	archive := *archiveFlag
 	if archive == "" {
-		archive = buildArchive(t)
+		archive = buildArchiveIn(t, t.TempDir())
 	}
 	dir := t.TempDir()
 	untar := exec.Command("tar", "-xzf", archive, "-C", dir)
@@ -97,22 +96,6 @@ func TestCheckoutWrapper(t *testing.T) {
 			checkOutcome(t, work, out, code, c.exit, c.verdict)
 		})
 	}
-}
-
-// buildArchive builds the host's release archive the way make dist does.
-func buildArchive(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds a release archive")
-	}
-	dir := t.TempDir()
-	platform := runtime.GOOS + "/" + runtime.GOARCH
-	cmd := exec.Command("make", "-C", filepath.Join("..", ".."), "dist-build",
-		"DIST_DIR="+dir, "DIST_PLATFORMS="+platform, "VERSION=v0.0.0-test")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("make dist-build: %v\n%s", err, out)
-	}
-	return filepath.Join(dir, "paycert_v0.0.0-test_"+runtime.GOOS+"_"+runtime.GOARCH+".tar.gz")
 }
 
 // runBinary runs bin in work with exactly env, and returns what it printed and its exit status.
