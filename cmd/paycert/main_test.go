@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/report"
@@ -206,5 +208,29 @@ func TestRunCatchesConfigurationMistakes(t *testing.T) {
 				t.Error("a suite was started")
 			}
 		})
+	}
+}
+
+// TestSuiteThatWritesNoReport: a suite process that ends without its report (it crashed, or was
+// killed) becomes a harness error in the run's report, which is still written.
+func TestSuiteThatWritesNoReport(t *testing.T) {
+	dir := t.TempDir()
+	for _, exe := range []string{"/bin/false", filepath.Join(dir, "no-such-binary")} {
+		c := suiteChild{exe: exe, name: "paysage", dir: filepath.Join(dir, "suites", "paysage"), runID: "r", flags: runFlags{timeout: time.Minute}}
+		var out strings.Builder
+		part := c.run(context.Background(), &out, &out)
+		if part.Verdict != report.HarnessError || len(part.Errors) != 1 || !strings.Contains(part.Errors[0], "the suite wrote no report") {
+			t.Fatalf("%s: verdict %s, errors %q", exe, part.Verdict, part.Errors)
+		}
+		if len(part.Requirements) == 0 {
+			t.Errorf("%s: the report lists no requirements (they should show as not run)", exe)
+		}
+		merged := report.Merge("r", part)
+		if err := writeMerged(dir, merged, []*report.Report{part}, []string{"paysage"}); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := report.Read(dir); err != nil || r.Verdict != report.HarnessError {
+			t.Errorf("%s: the run's report: %v, %v", exe, r, err)
+		}
 	}
 }

@@ -32,32 +32,56 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 	}
 	for _, sr := range gr.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
-			if sr.State.Is(types.SpecStateFailureStates) {
+			// A setup node that was interrupted is said once, by markStopped.
+			if sr.State.Is(types.SpecStateFailureStates) && !sr.State.Is(types.SpecStateInterrupted|types.SpecStateTimedout) {
 				r.Errors = append(r.Errors, fmt.Sprintf("%s %s: %s", s.Name, sr.LeafNodeType, sr.Failure.Message))
 			}
 			continue
 		}
 		r.Specs = append(r.Specs, specResult(s.Name, sr))
 	}
-	if !gr.SuiteSucceeded && len(gr.SpecialSuiteFailureReasons) > 0 && len(r.Specs) == 0 {
-		r.Errors = append(r.Errors, s.Name+": "+strings.Join(gr.SpecialSuiteFailureReasons, "; "))
+	var reasons []string
+	for _, reason := range gr.SpecialSuiteFailureReasons {
+		if _, stop := stopReasons[reason]; !stop {
+			reasons = append(reasons, reason)
+		}
 	}
-	markUnreachable(r, s.Name)
+	if !gr.SuiteSucceeded && len(reasons) > 0 && len(r.Specs) == 0 && len(r.Errors) == 0 {
+		r.Errors = append(r.Errors, s.Name+": "+strings.Join(reasons, "; "))
+	}
+	markStopped(r, s.Name, gr)
 	r.Judge()
 	return r
 }
 
-// markUnreachable reports a run that a target going away ended: the spec that found it and every
-// spec after it were not run (the spec keeps its exchanges as evidence), and the run's error says
-// why and how many.
-func markUnreachable(r *report.Report, suite string) {
+// markStopped reports a run that ended before its specs did: interrupted (Ctrl-C, SIGTERM), past
+// its deadline, or ended because the target stopped answering. None of these is a finding about
+// the target: the spec that was stopped (it keeps its exchanges as evidence) and the specs never
+// started are not run, and the run's error says why and how many.
+func markStopped(r *report.Report, suite string, gr types.Report) {
 	why := ""
+	for _, reason := range gr.SpecialSuiteFailureReasons {
+		if w, ok := stopReasons[reason]; ok {
+			why = w
+		}
+	}
 	for i := range r.Specs {
 		sp := &r.Specs[i]
-		if sp.State == types.SpecStateAborted.String() && strings.HasPrefix(sp.Failure, probe.UnreachablePrefix) {
-			why = sp.Failure
-			sp.State, sp.Failure = types.SpecStateSkipped.String(), "not run: "+sp.Failure
+		var stopped string
+		switch {
+		case sp.State == types.SpecStateAborted.String() && strings.HasPrefix(sp.Failure, probe.UnreachablePrefix):
+			stopped = firstLine(sp.Failure)
+		case sp.State == types.SpecStateInterrupted.String():
+			stopped = stopReasons[interruptedByUser]
+		case sp.State == types.SpecStateTimedout.String():
+			stopped = stopReasons[suiteTimeout]
+		default:
+			continue
 		}
+		if why == "" || strings.HasPrefix(stopped, probe.UnreachablePrefix) {
+			why = stopped
+		}
+		sp.State, sp.Failure = types.SpecStateSkipped.String(), "not run: "+stopped
 	}
 	if why == "" {
 		return
@@ -68,13 +92,28 @@ func markUnreachable(r *report.Report, suite string) {
 		switch {
 		case sp.State != types.SpecStateSkipped.String():
 		case sp.Failure == "":
-			sp.Failure = "not run: the target had stopped answering"
+			sp.Failure = "not run: " + why
 			notRun++
 		case strings.HasPrefix(sp.Failure, "not run: "):
 			notRun++
 		}
 	}
-	r.Errors = append(r.Errors, fmt.Sprintf("%s: %s (%d specs not run)", suite, firstLine(why), notRun))
+	if notRun == 0 {
+		r.Errors = append(r.Errors, fmt.Sprintf("%s: %s before any spec ran", suite, why))
+		return
+	}
+	r.Errors = append(r.Errors, fmt.Sprintf("%s: %s (%d specs not run)", suite, why, notRun))
+}
+
+// Ginkgo's reasons for a suite that was stopped, and what the report says of them.
+const (
+	interruptedByUser = "Interrupted by User"
+	suiteTimeout      = "Suite Timeout Elapsed"
+)
+
+var stopReasons = map[string]string{
+	interruptedByUser: "the run was interrupted",
+	suiteTimeout:      "the suite's deadline (-timeout) passed",
 }
 
 func firstLine(s string) string {

@@ -1,11 +1,15 @@
 package selftest_test
 
 import (
+	"bufio"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
+	"os/exec"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -158,4 +162,63 @@ func listen(t *testing.T, serve func(net.Conn)) string {
 		}
 	}()
 	return "http://" + ln.Addr().String()
+}
+
+// TestInterruptedRunWritesItsReport: Ctrl-C in the middle of a run (on the real clock, so that it
+// is mid-wait) stops it with exit 2 and the report written; the interrupted specs are not run, not
+// failed.
+func TestInterruptedRunWritesItsReport(t *testing.T) {
+	dir := t.TempDir()
+	cmd := exec.Command(paycertBinary, "run", "-suites", paysageSuite, "-report-dir", dir)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(cleanEnv(), "PAYCERT_CLOCK=real")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Interrupt it in the middle of a spec: while it waits out protocol time.
+	sc := bufio.NewScanner(stdout)
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "waiting out") {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, stdout) }()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		t.Fatal("the interrupted run did not end within a minute")
+	}
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 {
+		t.Errorf("exit %v, want 2", err)
+	}
+	r, err := report.Read(dir)
+	if err != nil {
+		t.Fatalf("the interrupted run wrote no report: %v", err)
+	}
+	if r.Verdict != report.HarnessError || len(r.Errors) != 1 || !strings.Contains(r.Errors[0], "the run was interrupted (") {
+		t.Errorf("verdict %s, errors %q; want error, saying once that the run was interrupted", r.Verdict, r.Errors)
+	}
+	stopped := 0
+	for _, s := range r.Specs {
+		if s.Failed() {
+			t.Errorf("spec %q failed: an interrupt is no finding about the target", s.Name)
+		}
+		if s.Failure == "not run: the run was interrupted" && len(s.Exchanges) == 0 && s.Transcript != "" {
+			stopped++
+		}
+	}
+	if stopped == 0 {
+		t.Error("no spec is reported as interrupted mid-way with its exchanges kept")
+	}
 }
