@@ -1,12 +1,15 @@
 // Command paycert runs the provider conformance suites, serves the reference simulator, checks
-// captured messages against a provider's spec, and merges reports.
+// captured messages against a provider's spec, and merges reports. It carries the specs, schemas
+// and suites inside it: it needs neither the Go toolchain nor a checkout.
 //
-//	paycert run [flags]                       all suites against the configured target; report
+//	paycert run [flags]                       every suite against the configured target; report
 //	paycert sim [flags]                       serve the simulator
 //	paycert validate [flags] FILE             check one captured message
 //	paycert report merge -out DIR DIR...      merge report bundles
+//	paycert version                           this build's version
 //
-// Exit codes: 0 conformant, 1 non-conformant, 2 configuration or harness error.
+// paycert run starts itself once per suite as "paycert run-suite", which is not meant to be
+// typed. Exit codes: 0 conformant, 1 non-conformant, 2 configuration or harness error.
 package main
 
 import (
@@ -69,16 +72,21 @@ var errUsage = errors.New("usage")
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `usage:
-  paycert run [-suites bepaid,paysage] [-report-dir DIR] [-strict] [-p]
+  paycert run [-suites all|bepaid,paysage] [-report-dir DIR] [-strict] [-label-filter EXPR] [-p=false]
       run the conformance suites against the configured target (the embedded simulator when
-      PAYCERT_TARGET is not set) and write one report bundle
+      PAYCERT_TARGET is not set); the target is probed first, and one report bundle is written
   paycert sim [-listen 127.0.0.1:8080] [-clock real|virtual] [-seed N] [-fault NAME]...
-      serve the reference simulator for every provider, with the test-control API
-  paycert validate -provider paysage -op OPERATION [-kind request|response|webhook] [-status 200] FILE|-
-      check one captured message body against the provider's spec and print the findings
+      serve the reference simulator for every provider, with the test-control API; it prints the
+      credentials and the lines that point the suites at it
+  paycert validate -provider P -op OPERATION [-kind request|response|webhook] [-status 200] FILE|-
+  paycert validate -schema schemas/begateway/transaction.json FILE|-
+  paycert validate -list
+      check one captured message body against an operation of a provider's spec, or a schema file
   paycert report merge -out DIR DIR...
       merge report bundles (a CI matrix) into one
+  paycert version
 
+settings come from PAYCERT_* environment variables (and PAYCERT_CONFIG); see the README
 exit codes: 0 conformant, 1 non-conformant, 2 configuration or harness error
 `)
 }
