@@ -112,6 +112,7 @@ dist-build:
 		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -trimpath -ldflags "-s -w -X main.version=$(VERSION)" \
 			-o $(DIST_DIR)/$$name/paycert ./cmd/paycert; \
 		cp README.md $(DIST_DIR)/$$name/; cp -R examples $(DIST_DIR)/$$name/; \
+		find $(DIST_DIR)/$$name/examples -name "*_test.go" -delete; \
 		tar -C $(DIST_DIR) -czf $(DIST_DIR)/$$name.tar.gz $$name; \
 		rm -rf $(DIST_DIR)/$$name; \
 	done
