@@ -104,6 +104,10 @@ func Check(ctx context.Context, hc *http.Client, t Target) *Problem {
 	switch {
 	case answered == 0:
 		p := Unanswered(t.URL, answers[0].err, answers[0].connected)
+		if said, ok := notHTTP(ctx, t.URL, hc.Timeout); ok {
+			p.What = fmt.Sprintf("it does not speak HTTP (it says %q)", said)
+			p.Fix = "check the port: another service listens there"
+		}
 		p.Setting = t.Setting
 		return p
 	case httpsToHTTP == answered:
@@ -263,7 +267,8 @@ func Unanswered(target string, err error, connected bool) *Problem {
 			p.What = fmt.Sprintf("no connection to %s could be made (timed out)", host)
 			p.Fix = "check the address, and that no firewall drops the traffic"
 		}
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET):
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		strings.Contains(msg, "transport connection broken"):
 		p.What = fmt.Sprintf("it closed the connection at %s without an answer", host)
 		p.Fix = "check the target's logs, and that the port is its HTTP port (https:// for a TLS port)"
 	case strings.Contains(msg, "tls:"):
@@ -274,6 +279,42 @@ func Unanswered(target string, err error, connected bool) *Problem {
 		p.Fix = "check that the target is up at that URL"
 	}
 	return p
+}
+
+// notHTTP connects to the host of an http:// target without HTTP's client, and reads what the
+// service there says first (SSH and mail servers speak first) or answers a bare request line.
+// It returns those first bytes when they are not an HTTP answer.
+func notHTTP(ctx context.Context, target string, timeout time.Duration) (string, bool) {
+	u, err := url.Parse(target)
+	if err != nil || u.Scheme != "http" {
+		return "", false
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), "80")
+	}
+	if timeout <= 0 || timeout > 2*time.Second {
+		timeout = 2 * time.Second
+	}
+	d := net.Dialer{Timeout: timeout}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return "", false
+	}
+	defer conn.Close()
+	buf := make([]byte, 64)
+	_ = conn.SetReadDeadline(time.Now().Add(timeout / 4))
+	n, _ := conn.Read(buf)
+	if n == 0 {
+		_ = conn.SetDeadline(time.Now().Add(timeout))
+		_, _ = io.WriteString(conn, "GET / HTTP/1.0\r\nHost: "+u.Host+"\r\n\r\n")
+		n, _ = io.ReadAtLeast(conn, buf, 5)
+	}
+	said := strings.TrimSpace(strings.ToValidUTF8(string(buf[:n]), "?"))
+	if n == 0 || strings.HasPrefix(said, "HTTP/") {
+		return "", false
+	}
+	return said, true
 }
 
 func isTimeout(err error) bool {
