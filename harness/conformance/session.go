@@ -141,12 +141,12 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	}
 	// Every request goes through one guard: a target that stops answering in the middle of the
 	// run ends it (the rest not run), instead of failing every spec after it.
-	guard := &probe.Guard{Timeout: probeTimeout(cfg)}
+	guard := &probe.Guard{RequestTimeout: cfg.RequestTimeout, Timeout: probeTimeout(cfg)}
 	sess := &Session{
 		Suite: s, Config: cfg, Assets: assets, Spec: spec, Catalogue: cat, Progress: progress,
 		// A redirect is the target's answer, judged as it is; following it would judge another
 		// answer than the one the transcript shows.
-		HTTP:    &http.Client{Timeout: cfg.RequestTimeout, Transport: guard, CheckRedirect: noRedirects},
+		HTTP:    &http.Client{Transport: guard, CheckRedirect: noRedirects},
 		missing: map[string]string{},
 	}
 	if cfg.Embedded {
@@ -159,7 +159,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.ShopID, sess.Provider.SecretKey)[len("Basic "):])
 
 	if sess.Config.ControlURL != "" {
-		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Timeout: cfg.RequestTimeout, Transport: guard})
+		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Transport: guard})
 		caps, err := sess.Control.Capabilities(ctx)
 		if err != nil {
 			sess.Close()

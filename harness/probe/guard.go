@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -33,9 +34,15 @@ func (u *Unreachable) Unwrap() error { return u.Cause }
 // request's to that host, without sending it. A request that gets no answer from a host that
 // still answers others is left as it is: that is the target's failure to answer, evidence for
 // one spec.
+//
+// The guard also bounds each request (RequestTimeout), in place of http.Client.Timeout: the
+// client would replace the error of a request that timed out with its own, and the *Unreachable
+// with it.
 type Guard struct {
 	// Next sends the requests (http.DefaultTransport when nil).
 	Next http.RoundTripper
+	// RequestTimeout bounds a request until its answer's body is read; zero: no bound.
+	RequestTimeout time.Duration
 	// Timeout bounds the probe (Timeout when zero).
 	Timeout time.Duration
 
@@ -49,10 +56,25 @@ func (g *Guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	if u := g.Down(host); u != nil {
 		return nil, u
 	}
+	caller := req.Context()
+	cancel := context.CancelFunc(func() {})
+	if g.RequestTimeout > 0 {
+		var ctx context.Context
+		ctx, cancel = context.WithTimeout(req.Context(), g.RequestTimeout)
+		req = req.WithContext(ctx)
+	}
 	resp, err := g.next().RoundTrip(req)
+	if err == nil {
+		resp.Body = &cancelOnClose{ReadCloser: resp.Body, cancel: cancel}
+		return resp, nil
+	}
+	cancel()
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = fmt.Errorf("no answer within %s: %w", g.RequestTimeout, err)
+	}
 	// A request its caller cancelled says nothing about the target.
-	if err == nil || errors.Is(req.Context().Err(), context.Canceled) {
-		return resp, err
+	if errors.Is(caller.Err(), context.Canceled) {
+		return nil, err
 	}
 	hc := &http.Client{Transport: g.next(), Timeout: g.timeout(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -71,6 +93,19 @@ func (g *Guard) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	g.mu.Unlock()
 	return nil, u
+}
+
+// cancelOnClose ends a request's time bound when its answer's body is closed.
+type cancelOnClose struct {
+	io.ReadCloser
+	cancel context.CancelFunc
+}
+
+// Close closes the body and releases the request's timer.
+func (c *cancelOnClose) Close() error {
+	err := c.ReadCloser.Close()
+	c.cancel()
+	return err
 }
 
 // Down returns why host ("https://api.example") is down, or nil.

@@ -139,15 +139,15 @@ func TestGuard(t *testing.T) {
 		}
 		w.WriteHeader(http.StatusOK)
 	}))
-	g := &probe.Guard{Timeout: 300 * time.Millisecond}
-	hc := &http.Client{Transport: g, Timeout: 300 * time.Millisecond}
+	g := &probe.Guard{RequestTimeout: 300 * time.Millisecond, Timeout: 300 * time.Millisecond}
+	hc := &http.Client{Transport: g}
 
 	if _, err := hc.Get(srv.URL + "/ok"); err != nil {
 		t.Fatalf("a target that answers: %v", err)
 	}
 	_, err := hc.Get(srv.URL + "/slow")
 	var u *probe.Unreachable
-	if err == nil || errors.As(err, &u) {
+	if err == nil || errors.As(err, &u) || !strings.Contains(err.Error(), "no answer within 300ms") {
 		t.Fatalf("a hanging request on a host that answers: %v, want its own timeout", err)
 	}
 
@@ -166,5 +166,38 @@ func TestGuard(t *testing.T) {
 	}
 	if g.Down(srv.URL) == nil {
 		t.Error("Down does not report the host")
+	}
+}
+
+// TestGuardOnATargetFallingSilent: a target that stops answering while keeping its port open
+// makes the request that found it an *Unreachable (not a plain timeout, which the spec would
+// report as the target's failure), and the answer of a request before it is read whole.
+func TestGuardOnATargetFallingSilent(t *testing.T) {
+	var silent atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if silent.Load() {
+			<-r.Context().Done()
+			return
+		}
+		_, _ = io.WriteString(w, strings.Repeat("x", 1<<16))
+	}))
+	defer srv.Close()
+	defer srv.CloseClientConnections()
+	g := &probe.Guard{RequestTimeout: 300 * time.Millisecond, Timeout: 300 * time.Millisecond}
+	hc := &http.Client{Transport: g}
+	resp, err := hc.Get(srv.URL + "/a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || len(body) != 1<<16 {
+		t.Fatalf("read %d bytes: %v", len(body), err)
+	}
+	silent.Store(true)
+	_, err = hc.Get(srv.URL + "/b")
+	var u *probe.Unreachable
+	if !errors.As(err, &u) || !strings.Contains(u.Error(), "sent no HTTP answer") {
+		t.Fatalf("a target fallen silent: %v, want *Unreachable", err)
 	}
 }

@@ -84,63 +84,86 @@ func TestUnusableTargetStopsAtOnce(t *testing.T) {
 	}
 }
 
-// TestTargetGoingAwayMidRun: a target that stops answering half-way ends the run at once: the
-// specs before it keep their results, the rest are reported not run with the reason, not failed,
-// the report is written, and the exit status is 2.
+// TestTargetGoingAwayMidRun: a target that stops answering half-way (its port closed, or open
+// but silent) ends the run at once: the specs before it keep their results, the rest are reported
+// not run with the reason, not failed, the report is written, and the exit status is 2.
 func TestTargetGoingAwayMidRun(t *testing.T) {
-	const secret = "mid-run-secret"
-	simulator := simtest.Start(t, sim.Options{Providers: []sim.Factory{paysage.Factory()},
-		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: secret}}})
-	upstream, err := url.Parse(simulator.URL())
-	if err != nil {
-		t.Fatal(err)
+	cases := []struct {
+		name, reason string
+		// goAway is called, in the proxy's handler, when the 60th request has been served.
+		goAway func(proxy *httptest.Server, silent *atomic.Bool)
+	}{
+		{"port closed", "target unreachable: nothing listens", func(proxy *httptest.Server, _ *atomic.Bool) {
+			proxy.Listener.Close()
+			go proxy.CloseClientConnections()
+		}},
+		{"falls silent", "target unreachable: it accepted the connection", func(_ *httptest.Server, silent *atomic.Bool) {
+			silent.Store(true)
+		}},
 	}
-	// The target is a proxy to the simulator that goes away after its 60th request.
-	var served atomic.Int32
-	var once sync.Once
-	var proxy *httptest.Server
-	forward := httputil.NewSingleHostReverseProxy(upstream)
-	proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		forward.ServeHTTP(w, r)
-		if served.Add(1) == 60 {
-			once.Do(func() {
-				proxy.Listener.Close()
-				go proxy.CloseClientConnections()
-			})
-		}
-	}))
-	defer proxy.Close()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			const secret = "mid-run-secret"
+			simulator := simtest.Start(t, sim.Options{Providers: []sim.Factory{paysage.Factory()},
+				Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: secret}}})
+			upstream, err := url.Parse(simulator.URL())
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The target is a proxy to the simulator that goes away after its 60th request.
+			var served atomic.Int32
+			var silent atomic.Bool
+			var once sync.Once
+			var proxy *httptest.Server
+			forward := httputil.NewSingleHostReverseProxy(upstream)
+			proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if silent.Load() {
+					// The server notices the client going only once the body is read.
+					_, _ = io.Copy(io.Discard, r.Body)
+					<-r.Context().Done()
+					return
+				}
+				forward.ServeHTTP(w, r)
+				if served.Add(1) == 60 {
+					once.Do(func() { c.goAway(proxy, &silent) })
+				}
+			}))
+			defer proxy.Close()
+			defer proxy.CloseClientConnections()
 
-	r := runSuiteArgs(t, paysageSuite, unusableLimit, []string{"-seed", "7"},
-		"PAYCERT_TARGET="+proxy.URL+"/paysage",
-		"PAYCERT_CONTROL_URL="+simulator.ControlURL(),
-		"PAYCERT_PAYSAGE_SHOP_ID=shop",
-		"PAYCERT_PAYSAGE_SECRET_KEY="+secret,
-	)
-	if r.exit != 2 {
-		t.Errorf("exit %d, want 2", r.exit)
-	}
-	if r.report.Verdict != report.HarnessError {
-		t.Errorf("verdict %s, want %s", r.report.Verdict, report.HarnessError)
-	}
-	if len(r.report.Errors) != 1 || !strings.Contains(r.report.Errors[0], "target unreachable: nothing listens") {
-		t.Errorf("errors %q, want one saying the target became unreachable", r.report.Errors)
-	}
-	var passed, failed, notRun int
-	for _, s := range r.report.Specs {
-		switch {
-		case s.State == "passed":
-			passed++
-		case s.Failed():
-			failed++
-			t.Errorf("spec failed instead of not run: %s: %s", s.Name, s.Failure)
-		case strings.HasPrefix(s.Failure, "not run: "):
-			notRun++
-		}
-	}
-	if passed == 0 || notRun == 0 || passed+notRun != len(r.report.Specs) {
-		t.Errorf("%d passed, %d failed, %d not run of %d specs: want the ones before the outage passed and the rest not run",
-			passed, failed, notRun, len(r.report.Specs))
+			r := runSuiteArgs(t, paysageSuite, unusableLimit, []string{"-seed", "7"},
+				"PAYCERT_TARGET="+proxy.URL+"/paysage",
+				"PAYCERT_CONTROL_URL="+simulator.ControlURL(),
+				"PAYCERT_PAYSAGE_SHOP_ID=shop",
+				"PAYCERT_PAYSAGE_SECRET_KEY="+secret,
+				"PAYCERT_REQUEST_TIMEOUT=1s",
+			)
+			if r.exit != 2 {
+				t.Errorf("exit %d, want 2", r.exit)
+			}
+			if r.report.Verdict != report.HarnessError {
+				t.Errorf("verdict %s, want %s", r.report.Verdict, report.HarnessError)
+			}
+			if len(r.report.Errors) != 1 || !strings.Contains(r.report.Errors[0], c.reason) {
+				t.Errorf("errors %q, want one saying %q", r.report.Errors, c.reason)
+			}
+			var passed, failed, notRun int
+			for _, s := range r.report.Specs {
+				switch {
+				case s.State == "passed":
+					passed++
+				case s.Failed():
+					failed++
+					t.Errorf("spec failed instead of not run: %s: %s", s.Name, s.Failure)
+				case strings.HasPrefix(s.Failure, "not run: "):
+					notRun++
+				}
+			}
+			if passed == 0 || notRun == 0 || passed+notRun != len(r.report.Specs) {
+				t.Errorf("%d passed, %d failed, %d not run of %d specs: want the ones before the outage passed and the rest not run",
+					passed, failed, notRun, len(r.report.Specs))
+			}
+		})
 	}
 }
 
