@@ -89,6 +89,15 @@ func (h *Handle) Begin() *T {
 	return h.session.Begin()
 }
 
+// Each declares, in the container it is called in, a BeforeEach that begins every spec on h: *t
+// becomes the spec's view of the session and *client what newClient makes for it.
+func Each[C any](h *Handle, t **T, client *C, newClient func(*T) C) {
+	ginkgo.BeforeEach(func() {
+		*t = h.Begin()
+		*client = newClient(*t)
+	})
+}
+
 // Req labels a spec with requirement IDs of the suite's catalogue and their flows.
 func (h *Handle) Req(ids ...string) ginkgo.Labels { return Req(h.Catalogue, ids...) }
 

@@ -31,6 +31,11 @@ type Provider struct {
 	PendingFor time.Duration
 }
 
+// Client is the spec's beGateway client, with the shop's credentials.
+func Client(t *conformance.T) *bgw.Client {
+	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
+}
+
 // final statuses of a beGateway payment.
 var final = map[string]bool{"successful": true, "failed": true, "expired": true, "error": true}
 
@@ -43,10 +48,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = p.Handle.Begin()
-			cl = bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
-		})
+		conformance.Each(p.Handle, &t, &cl, Client)
 
 		create := func(ctx context.Context, body jsondoc.Doc) string {
 			GinkgoHelper()

@@ -11,6 +11,7 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/suites/begateway"
 )
 
 // checkResult is what document 004 says a service check finds: v2's service_activated and
@@ -58,10 +59,7 @@ func (s specs) serviceCheck() bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = s.Begin()
-			cl = client(t)
-		})
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
 		DescribeTable("answers the test phone numbers as the Testing table says",
 			func(ctx SpecContext, version, phone string, want checkResult) {

@@ -18,10 +18,7 @@ func (s specs) notification() bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = s.Begin()
-			cl = client(t)
-		})
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
 		DescribeTable("notifies the final status after the pending answer, authenticated, and the status query agrees",
 			func(ctx SpecContext, phone, want string) {

@@ -21,10 +21,7 @@ func (s specs) payment() bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = s.Begin()
-			cl = client(t)
-		})
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
 		It("answers pending, with the mts_money section copied from the request", s.Req("BPD-PAY-003"), func(ctx SpecContext) {
 			res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()))

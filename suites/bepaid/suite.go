@@ -67,11 +67,6 @@ func Declare() *conformance.Handle {
 // specs declares the bePaid specs on the suite's handle.
 type specs struct{ *conformance.Handle }
 
-// client is the spec's bePaid client.
-func client(t *conformance.T) *bgw.Client {
-	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
-}
-
 // pending makes a payment and checks that it is accepted as pending; it returns its uid.
 func pending(ctx context.Context, cl *bgw.Client, body jsondoc.Doc) string {
 	GinkgoHelper()

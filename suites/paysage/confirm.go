@@ -12,6 +12,7 @@ import (
 	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/harness/paysage"
 	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/suites/begateway"
 )
 
 // Document 000, Transaction confirmation: the OTP, a wrong OTP, and the 30-second duplicate window.
@@ -23,9 +24,8 @@ func (s specs) confirmation() bool {
 			p   paysage.Payment
 			uid string
 		)
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 		BeforeEach(func(ctx SpecContext) {
-			t = s.Begin()
-			cl = client(t)
 			p = newPayment(t)
 			uid = pending(ctx, cl, p)
 		})

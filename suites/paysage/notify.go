@@ -17,10 +17,7 @@ func (s specs) finalStatus() bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = s.Begin()
-			cl = client(t)
-		})
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
 		It("sends a webhook with the final status after the right OTP", s.Req("PSG-NOTIFY-001"), func(ctx SpecContext) {
 			p := newPayment(t)

@@ -18,10 +18,7 @@ func (s specs) payment() bool {
 			t  *conformance.T
 			cl *bgw.Client
 		)
-		BeforeEach(func() {
-			t = s.Begin()
-			cl = client(t)
-		})
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
 		It("answers a new payment as pending, not successful", s.Req("PSG-PAY-006"), func(ctx SpecContext) {
 			res := conformance.Must(cl.CreatePayment(ctx, newPayment(t).Body()))

@@ -9,6 +9,7 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/paysage"
+	"github.com/paycert/paycert/suites/begateway"
 )
 
 // Document 000, Refund: the amount must equal the parent amount.
@@ -20,9 +21,8 @@ func (s specs) refund() bool {
 			p   paysage.Payment
 			uid string
 		)
+		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 		BeforeEach(func(ctx SpecContext) {
-			t = s.Begin()
-			cl = client(t)
 			p = newPayment(t)
 			uid = pending(ctx, cl, p)
 		})

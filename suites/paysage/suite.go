@@ -58,11 +58,6 @@ func Declare() *conformance.Handle {
 // specs declares the PaySage specs on the suite's handle.
 type specs struct{ *conformance.Handle }
 
-// client is the spec's PaySage client.
-func client(t *conformance.T) *bgw.Client {
-	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
-}
-
 // newPayment returns a valid payment of its own and makes its phone number one the run masks.
 func newPayment(t *conformance.T) paysage.Payment {
 	p := paysage.NewPayment()
