@@ -234,3 +234,20 @@ func TestSuiteThatWritesNoReport(t *testing.T) {
 		}
 	}
 }
+
+// TestFilterThatSelectsNothing: a label filter that selects no spec is a configuration error of
+// the run (exit 2, said in the report), not an incomplete run that passes.
+func TestFilterThatSelectsNothing(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCmd(t, "run", "-suites", "paysage", "-label-filter", "no-such-label", "-report-dir", dir)
+	if code != exitError {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitError, out, errOut)
+	}
+	r, err := report.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0], "the label filter selects none") {
+		t.Errorf("errors %q", r.Errors)
+	}
+}

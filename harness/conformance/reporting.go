@@ -40,14 +40,16 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 		}
 		r.Specs = append(r.Specs, specResult(s.Name, sr))
 	}
-	var reasons []string
+	// Why Ginkgo failed the suite apart from its specs (a filter that selects nothing); a stopped
+	// run is said by markStopped.
 	for _, reason := range gr.SpecialSuiteFailureReasons {
-		if _, stop := stopReasons[reason]; !stop {
-			reasons = append(reasons, reason)
+		if _, stop := stopReasons[reason]; stop {
+			continue
 		}
-	}
-	if !gr.SuiteSucceeded && len(reasons) > 0 && len(r.Specs) == 0 && len(r.Errors) == 0 {
-		r.Errors = append(r.Errors, s.Name+": "+strings.Join(reasons, "; "))
+		if plain, ok := suiteFailures[reason]; ok {
+			reason = plain
+		}
+		r.Errors = append(r.Errors, s.Name+": "+reason)
 	}
 	markStopped(r, s.Name, gr)
 	r.Judge()
@@ -110,6 +112,12 @@ const (
 	interruptedByUser = "Interrupted by User"
 	suiteTimeout      = "Suite Timeout Elapsed"
 )
+
+// suiteFailures say in paycert's words why Ginkgo failed a suite apart from its specs.
+var suiteFailures = map[string]string{
+	"Detected no specs ran and --fail-on-empty is set":    "no spec ran: the label filter selects none",
+	"Detected pending specs and --fail-on-pending is set": "the suite has pending specs",
+}
 
 var stopReasons = map[string]string{
 	interruptedByUser: "the run was interrupted",
