@@ -13,8 +13,13 @@ if [ -n "${ACTION_VERSION:-}" ]; then
 	case "$(uname -m)" in
 	x86_64 | amd64) arch=amd64 ;;
 	aarch64 | arm64) arch=arm64 ;;
+	*) arch=$(uname -m) ;;
+	esac
+	# The platforms make dist builds archives for.
+	case "$os/$arch" in
+	linux/amd64 | linux/arm64 | darwin/arm64) ;;
 	*)
-		echo "::error title=paycert::no release archive for the machine $(uname -m); leave version empty to build from source" >&2
+		echo "::error title=paycert::no release archive for $os/$arch; leave version empty to build paycert from source" >&2
 		exit 2
 		;;
 	esac

@@ -12,6 +12,8 @@ if [ -n "${ACTION_TARGET:-}" ]; then
 fi
 read -ra extra <<<"${ACTION_ARGS:-}"
 output="$RUNNER_TEMP/paycert-output.txt"
+# A report an earlier run left in a reused workspace must not pass for this run's.
+rm -f "$report_dir/report.json"
 
 paycert run -suites "${ACTION_SUITES:-all}" -report-dir "$report_dir" "${extra[@]}" 2>&1 | tee "$output"
 code=${PIPESTATUS[0]}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -211,27 +212,50 @@ func TestRunCatchesConfigurationMistakes(t *testing.T) {
 	}
 }
 
-// TestSuiteThatWritesNoReport: a suite process that ends without its report (it crashed, or was
-// killed) becomes a harness error in the run's report, which is still written.
+// TestSuiteThatWritesNoReport: a suite process that cannot start, or ends without its report
+// (it crashed, or was killed), becomes a harness error in the run's report, which is still
+// written; a report an earlier run left in the suite's folder is not taken for this run's.
 func TestSuiteThatWritesNoReport(t *testing.T) {
-	dir := t.TempDir()
-	for _, exe := range []string{"/bin/false", filepath.Join(dir, "no-such-binary")} {
-		c := suiteChild{exe: exe, name: "paysage", dir: filepath.Join(dir, "suites", "paysage"), runID: "r", flags: runFlags{timeout: time.Minute}}
-		var out strings.Builder
-		part := c.run(context.Background(), &out, &out)
-		if part.Verdict != report.HarnessError || len(part.Errors) != 1 || !strings.Contains(part.Errors[0], "the suite wrote no report") {
-			t.Fatalf("%s: verdict %s, errors %q", exe, part.Verdict, part.Errors)
-		}
-		if len(part.Requirements) == 0 {
-			t.Errorf("%s: the report lists no requirements (they should show as not run)", exe)
-		}
-		merged := report.Merge("r", part)
-		if err := writeMerged(dir, merged, []*report.Report{part}, []string{"paysage"}); err != nil {
-			t.Fatal(err)
-		}
-		if r, err := report.Read(dir); err != nil || r.Verdict != report.HarnessError {
-			t.Errorf("%s: the run's report: %v, %v", exe, r, err)
-		}
+	cases := []struct{ exe, want string }{
+		{"/bin/false", "paysage: the suite ended without writing its report (exit status 1)"},
+		{"no-such-binary-of-paycert", "paysage: the suite could not start"},
+	}
+	for _, c := range cases {
+		t.Run(c.exe, func(t *testing.T) {
+			dir := t.TempDir()
+			suiteDir := filepath.Join(dir, "suites", "paysage")
+			stale := &report.Report{Tool: "paycert", RunID: "an-earlier-run"}
+			stale.Judge()
+			if err := report.Write(suiteDir, stale); err != nil {
+				t.Fatal(err)
+			}
+			child := suiteChild{exe: filepath.Join(dir, c.exe), name: "paysage", dir: suiteDir, runID: "r", flags: runFlags{timeout: time.Minute}}
+			if c.exe == "/bin/false" {
+				child.exe = c.exe
+			}
+			var out strings.Builder
+			part := child.run(context.Background(), &out, &out)
+			if part.RunID != "r" || part.Verdict != report.HarnessError || len(part.Errors) != 1 || !strings.HasPrefix(part.Errors[0], c.want) {
+				t.Fatalf("run %s, verdict %s, errors %q; want this run's error %q", part.RunID, part.Verdict, part.Errors, c.want)
+			}
+			if len(part.Requirements) == 0 {
+				t.Error("the report lists no requirements (they should show as not run)")
+			}
+			merged := report.Merge("r", part)
+			if err := writeMerged(dir, merged, []*report.Report{part}, []string{"paysage"}); err != nil {
+				t.Fatal(err)
+			}
+			if r, err := report.Read(dir); err != nil || r.Verdict != report.HarnessError {
+				t.Errorf("the run's report: %v, %v", r, err)
+			}
+		})
+	}
+	// A run interrupted before a suite starts does not start it.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	child := suiteChild{exe: "/bin/true", name: "paysage", dir: filepath.Join(t.TempDir(), "p"), runID: "r", flags: runFlags{timeout: time.Minute}}
+	if part := child.run(ctx, io.Discard, io.Discard); len(part.Errors) != 1 || !strings.Contains(part.Errors[0], "interrupted before the suite started") {
+		t.Errorf("errors %q", part.Errors)
 	}
 }
 
@@ -247,7 +271,48 @@ func TestFilterThatSelectsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0], "the label filter selects none") {
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0], "the label filter \"no-such-label\" selects none") {
 		t.Errorf("errors %q", r.Errors)
+	}
+}
+
+// TestFilterOfOneSuite: a filter that selects specs of one suite only is no error of the others
+// (a requirement ID belongs to one suite); the run is judged as a whole.
+func TestFilterOfOneSuite(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runCmd(t, "run", "-label-filter", "PSG-CONFIRM-002", "-report-dir", dir)
+	if code != exitConformant {
+		t.Errorf("exit %d, want %d\n%s%s", code, exitConformant, out, errOut)
+	}
+	r, err := report.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Errors) != 0 || r.Verdict != report.Incomplete || r.Summary.Specs["passed"] != 1 {
+		t.Errorf("verdict %s, errors %q, specs %v; want one spec passed and the run incomplete", r.Verdict, r.Errors, r.Summary.Specs)
+	}
+	if !strings.Contains(out, "bepaid: the label filter selected none of its specs") {
+		t.Errorf("the summary does not say bePaid had no spec selected:\n%s", out)
+	}
+}
+
+func TestRunRefusesATimeoutOfZero(t *testing.T) {
+	if code, _, errOut := runCmd(t, "run", "-timeout", "0"); code != exitError || !strings.Contains(errOut, "-timeout") {
+		t.Errorf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestClaimRunDir(t *testing.T) {
+	base := t.TempDir()
+	a, idA, err := claimRunDir(base, "20261121-101010")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, idB, err := claimRunDir(base, "20261121-101010")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a == b || idA != "20261121-101010" || idB != "20261121-101010-2" || filepath.Base(b) != idB {
+		t.Errorf("two runs of one second: %s (%s) and %s (%s)", a, idA, b, idB)
 	}
 }

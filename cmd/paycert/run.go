@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -56,6 +57,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if fs.NArg() > 0 {
 		return exitError, fmt.Errorf("unexpected arguments %q (flags come before them? see paycert help)", fs.Args())
 	}
+	if f.timeout <= 0 {
+		return exitError, fmt.Errorf("-timeout %s: want a deadline above zero (such as 30m)", f.timeout)
+	}
 	names, err := suiteNames(f.suites)
 	if err != nil {
 		return exitError, err
@@ -82,7 +86,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		dir = cfg.ReportDir
 	}
 	if dir == "" {
-		dir = filepath.Join("reports", runID)
+		// Two runs started in the same second each get a folder of their own.
+		if dir, runID, err = claimRunDir("reports", runID); err != nil {
+			return exitError, err
+		}
 	}
 	if dir, err = filepath.Abs(dir); err != nil {
 		return exitError, err
@@ -91,14 +98,17 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, fmt.Errorf("find the paycert binary to run the suites with: %w", err)
 	}
-	// One external target has one clock and one callback URL: one process at a time tests it.
-	parallel := f.parallel && cfg.Embedded && len(names) > 1
+	// One external target has one clock and one callback URL: one process at a time tests it. A
+	// person answering OTP prompts answers one suite at a time, and the suite asking must be in
+	// the terminal's process group (a process outside it that reads the terminal is stopped).
+	interactive := isPromptSource(cfg.OTPSource)
+	parallel := f.parallel && cfg.Embedded && len(names) > 1 && !interactive
 
 	parts := make([]*report.Report, len(names))
 	var wg sync.WaitGroup
 	var outMu sync.Mutex
 	for i, name := range names {
-		child := suiteChild{exe: exe, name: name, dir: filepath.Join(dir, "suites", name), runID: runID, flags: f}
+		child := suiteChild{exe: exe, name: name, dir: filepath.Join(dir, "suites", name), runID: runID, flags: f, interactive: interactive}
 		if !parallel {
 			fmt.Fprintf(stdout, "paycert: running suite %s\n", name)
 			parts[i] = child.run(ctx, stdout, stderr)
@@ -118,6 +128,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	wg.Wait()
 	merged := report.Merge(runID, parts...)
+	if f.labels != "" && !anySpecRan(merged) {
+		merged.Errors = append(merged.Errors, fmt.Sprintf("no spec ran: the label filter %q selects none in the suites run (%s)", f.labels, strings.Join(names, ", ")))
+		merged.Judge()
+	}
 	if err := writeMerged(dir, merged, parts, names); err != nil {
 		return exitError, err
 	}
@@ -154,44 +168,69 @@ func suiteNames(list string) ([]string, error) {
 type suiteChild struct {
 	exe, name, dir, runID string
 	flags                 runFlags
+	// interactive keeps the suite in paycert's process group, where it can read the terminal.
+	interactive bool
 }
 
-// run runs the suite and returns its report; when the process wrote none (it crashed, or was
-// killed), the report says so as a harness error, so that the run's report is still written.
+// run runs the suite and returns its report. When the process wrote none (it could not start,
+// crashed, or was killed), or the run was interrupted before it started, the report says so as a
+// harness error, so that the run's report is still written.
 func (c suiteChild) run(ctx context.Context, stdout, stderr io.Writer) *report.Report {
+	// A report left in the folder by an earlier run must not pass for this one's.
+	if err := os.RemoveAll(c.dir); err != nil {
+		return c.failed(fmt.Sprintf("%s: clear the suite's report folder: %v", c.name, err))
+	}
+	if ctx.Err() != nil {
+		return c.failed(c.name + ": not run: the run was interrupted before the suite started")
+	}
 	args := []string{runSuiteCommand, "-suite", c.name, "-report-dir", c.dir, "-run-id", c.runID,
 		"-timeout", c.flags.timeout.String(), "-checked"}
 	if c.flags.labels != "" {
-		args = append(args, "-label-filter", c.flags.labels)
+		// The filter may select nothing in this suite and something in another: the run as a
+		// whole is judged for it.
+		args = append(args, "-label-filter", c.flags.labels, "-allow-empty")
 	}
 	if c.flags.seed != 0 {
 		args = append(args, "-seed", fmt.Sprint(c.flags.seed))
 	}
+	// Past the suite's own deadline (Ginkgo's timeout), the process is stopped from outside.
+	ctx, cancel := context.WithTimeout(ctx, c.flags.timeout+time.Minute)
+	defer cancel()
 	cmd := exec.CommandContext(ctx, c.exe, args...)
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	// An interrupt reaches the suite as one (Ginkgo then runs the cleanup and writes the report);
-	// only a suite that does not stop within the grace period is killed.
-	separateGroup(cmd)
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	if c.interactive {
+		// In the terminal's process group the suite gets a Ctrl-C from the terminal itself;
+		// passing it on too would be Ginkgo's second interrupt, "stop without the report".
+		cmd.Cancel = func() error { return nil }
+	} else {
+		// An interrupt reaches the suite once, through paycert (Ginkgo then runs the cleanup and
+		// writes the report).
+		separateGroup(cmd)
+		cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	}
+	// A suite that does not stop within this grace period is killed.
 	cmd.WaitDelay = 30 * time.Second
-	// Past the suite's own deadline (Ginkgo's timeout), the process is stopped from outside.
-	timer := time.AfterFunc(c.flags.timeout+time.Minute, func() { _ = cmd.Process.Kill() })
-	err := cmd.Run()
-	timer.Stop()
-	r, readErr := report.Read(c.dir)
-	if readErr == nil {
+	if err := cmd.Start(); err != nil {
+		return c.failed(fmt.Sprintf("%s: the suite could not start: %v", c.name, err))
+	}
+	_ = cmd.Wait()
+	r, err := report.Read(c.dir)
+	switch {
+	case err == nil && r.RunID == c.runID:
 		return r
+	case err == nil:
+		return c.failed(fmt.Sprintf("%s: the suite's report belongs to run %s, not to this run %s", c.name, r.RunID, c.runID))
 	}
-	why := "it did not start"
-	if cmd.ProcessState != nil {
-		why = "it ended with " + cmd.ProcessState.String()
-	} else if err != nil {
-		why = err.Error()
-	}
+	return c.failed(fmt.Sprintf("%s: the suite ended without writing its report (%s); its output above says why", c.name, cmd.ProcessState))
+}
+
+// failed is the report of a suite that gave none: its requirements not run, and why.
+func (c suiteChild) failed(why string) *report.Report {
 	suite, _ := suites.Find(c.name)
-	r = &report.Report{Tool: "paycert", RunID: c.runID, Started: time.Now().UTC(), Finished: time.Now().UTC(),
+	now := time.Now().UTC()
+	r := &report.Report{Tool: "paycert", RunID: c.runID, Started: now, Finished: now,
 		Targets: []report.Target{{Suite: c.name, Provider: suite.Provider, Kind: report.NotSetUp}},
-		Errors:  []string{fmt.Sprintf("%s: the suite wrote no report (%s); its output above says why", c.name, why)},
+		Errors:  []string{why},
 	}
 	if cat, err := requirementsOf(suite.Suite); err == nil {
 		for _, req := range cat {
@@ -201,8 +240,49 @@ func (c suiteChild) run(ctx context.Context, stdout, stderr io.Writer) *report.R
 	r.Judge()
 	if err := report.Write(c.dir, r); err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", c.name, err))
+		r.Judge()
 	}
 	return r
+}
+
+// anySpecRan reports whether any spec of a run was selected to run: a spec the filter left out is
+// skipped with no reason; one that was not applicable was run and says why.
+func anySpecRan(r *report.Report) bool {
+	for _, s := range r.Specs {
+		if s.State != "skipped" || s.Failure != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// isPromptSource reports whether an OTP source setting asks a person at the terminal.
+func isPromptSource(setting string) bool {
+	kind, _, _ := strings.Cut(strings.TrimSpace(setting), ":")
+	return kind == "prompt"
+}
+
+// claimRunDir makes the folder of a run under base, named after runID; when a run of the same
+// second has it, the name gets a suffix. It returns the folder and the run's name.
+func claimRunDir(base, runID string) (string, string, error) {
+	if err := os.MkdirAll(base, 0o755); err != nil {
+		return "", "", fmt.Errorf("report folder: %w", err)
+	}
+	for i := 1; i < 100; i++ {
+		id := runID
+		if i > 1 {
+			id = fmt.Sprintf("%s-%d", runID, i)
+		}
+		dir := filepath.Join(base, id)
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, id, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", "", fmt.Errorf("report folder: %w", err)
+		}
+	}
+	return "", "", fmt.Errorf("report folder: %s holds 99 runs named %s already", base, runID)
 }
 
 // writeMerged writes the merged bundle: the suites' transcripts, then the merged report.
@@ -228,6 +308,7 @@ func cmdRunSuite(args []string, _, stderr io.Writer) (int, error) {
 	fs.StringVar(&g.LabelFilter, "label-filter", "", "Ginkgo label filter")
 	fs.DurationVar(&g.Timeout, "timeout", time.Hour, "deadline of the suite")
 	fs.Int64Var(&g.Seed, "seed", 0, "seed of the specs' random order")
+	fs.BoolVar(&g.AllowEmpty, "allow-empty", false, "a filter that selects no spec of this suite is no failure of it")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
 	}

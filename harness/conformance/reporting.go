@@ -22,11 +22,6 @@ import (
 // suite could not set up; then the failure of the setup is the report's harness error.
 func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catalogue, sess *Session) *report.Report {
 	r := &report.Report{Tool: "paycert", RunID: runID, Started: gr.StartTime, Finished: gr.EndTime}
-	if sess != nil {
-		r.Targets = []report.Target{sess.Target()}
-	} else {
-		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: report.NotSetUp}}
-	}
 	for _, req := range cat.Items {
 		r.Requirements = append(r.Requirements, report.Requirement{Requirement: req, Suite: s.Name})
 	}
@@ -52,6 +47,15 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 		r.Errors = append(r.Errors, s.Name+": "+reason)
 	}
 	markStopped(r, s.Name, gr)
+	switch {
+	case sess != nil:
+		r.Targets = []report.Target{sess.Target()}
+	case len(r.Errors) == 0:
+		// Ginkgo sets a suite up only when a spec of it is to run.
+		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: report.NoSpecSelected}}
+	default:
+		r.Targets = []report.Target{{Suite: s.Name, Provider: s.Provider, Kind: report.NotSetUp}}
+	}
 	r.Judge()
 	return r
 }

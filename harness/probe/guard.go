@@ -69,12 +69,13 @@ func (g *Guard) RoundTrip(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	cancel()
+	// A request its caller gave up on (cancelled, or out of its own time) says nothing about the
+	// target.
+	if caller.Err() != nil {
+		return nil, err
+	}
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = fmt.Errorf("no answer within %s: %w", g.RequestTimeout, err)
-	}
-	// A request its caller cancelled says nothing about the target.
-	if errors.Is(caller.Err(), context.Canceled) {
-		return nil, err
 	}
 	hc := &http.Client{Transport: g.next(), Timeout: g.timeout(),
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

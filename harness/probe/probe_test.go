@@ -151,13 +151,23 @@ func TestGuard(t *testing.T) {
 		t.Fatalf("a hanging request on a host that answers: %v, want its own timeout", err)
 	}
 
+	// A request its caller gives up on says nothing about the target: no probe, its own error.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	before := hits.Load()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/slow", nil)
+	_, err = hc.Do(req)
+	if err == nil || errors.As(err, &u) || strings.Contains(err.Error(), "no answer within") || hits.Load() != before+1 {
+		t.Fatalf("a request its caller gave up on: %v (%d requests), want the caller's deadline and no probe", err, hits.Load()-before)
+	}
+
 	srv.CloseClientConnections()
 	srv.Close()
 	_, err = hc.Get(srv.URL + "/ok")
 	if !errors.As(err, &u) || !strings.Contains(u.Error(), "target unreachable: nothing listens") {
 		t.Fatalf("after the target went away: %v, want *Unreachable", err)
 	}
-	before := hits.Load()
+	before = hits.Load()
 	if _, err := hc.Get(srv.URL + "/other"); !errors.As(err, &u) {
 		t.Errorf("a later request: %v, want *Unreachable", err)
 	}

@@ -47,8 +47,13 @@ type Report struct {
 	Errors []string `json:"errors,omitempty"`
 }
 
-// NotSetUp is the Kind of a target a suite could not set up (its error says why).
-const NotSetUp = "not set up"
+// Kinds of a target a suite did not reach.
+const (
+	// NotSetUp: the suite could not set up (its error says why).
+	NotSetUp = "not set up"
+	// NoSpecSelected: the run's label filter selected no spec of the suite.
+	NoSpecSelected = "no spec selected"
+)
 
 // How protocol time passed in a run (Target.Clock).
 const (

@@ -15,8 +15,12 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	fmt.Fprintln(w, line)
 	fmt.Fprintf(w, "paycert %s: %s\n", r.RunID, strings.ToUpper(r.Verdict))
 	for _, t := range r.Targets {
-		if t.Kind == NotSetUp {
+		switch t.Kind {
+		case NotSetUp:
 			fmt.Fprintf(w, "  %s: not set up (the error below says why)\n", t.Suite)
+			continue
+		case NoSpecSelected:
+			fmt.Fprintf(w, "  %s: the label filter selected none of its specs\n", t.Suite)
 			continue
 		}
 		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource)

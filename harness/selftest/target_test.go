@@ -245,3 +245,56 @@ func TestInterruptedRunWritesItsReport(t *testing.T) {
 		t.Error("no spec is reported as interrupted mid-way with its exchanges kept")
 	}
 }
+
+// TestPromptSourceReadsTheTerminal: with PAYCERT_OTP_SOURCE=prompt, the suite asks at the
+// terminal and reads the code typed there (a suite outside the terminal's process group would be
+// stopped by the system on reading it, and the run would hang). The spec of a wrong OTP passes
+// with whatever code is typed.
+func TestPromptSourceReadsTheTerminal(t *testing.T) {
+	scriptCmd, err := exec.LookPath("script")
+	if err != nil {
+		t.Skip("needs script(1) for a terminal: " + err.Error())
+	}
+	dir := t.TempDir()
+	line := strings.Join([]string{paycertBinary, "run", "-suites", paysageSuite, "-label-filter", "PSG-CONFIRM-003", "-report-dir", dir}, " ")
+	cmd := exec.Command(scriptCmd, "-qefc", line, "/dev/null")
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(cleanEnv(), "PAYCERT_OTP_SOURCE=prompt")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// The code, typed before the prompt as a person may: the terminal keeps the line. The input
+	// stays open, as a terminal's does, until the run ends.
+	if _, err := io.WriteString(stdin, "4812\n"); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("the run waiting for a typed OTP did not end within a minute:\n%s", out.String())
+	}
+	stdin.Close()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "enter the OTP sent for paysage transaction") {
+		t.Errorf("no prompt:\n%s", out.String())
+	}
+	r, err := report.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := r.Requirements; len(q) == 0 || r.Summary.Specs["passed"] != 1 {
+		t.Errorf("specs %v: want the one selected spec passed with the typed code", r.Summary.Specs)
+	}
+}

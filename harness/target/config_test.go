@@ -202,15 +202,14 @@ func TestUnknownFileKeys(t *testing.T) {
 }
 
 func TestNearest(t *testing.T) {
-	known := []string{"PAYCERT_TARGET", "PAYCERT_CLOCK", "PAYCERT_CONTROL_URL"}
+	known := []string{"paysage", "bepaid", "createPayment"}
 	cases := []struct {
 		name, want string
 		ok         bool
 	}{
-		{"PAYCERT_TARGTE", "PAYCERT_TARGET", true},
-		{"PAYCERT_TARGET_URL", "PAYCERT_TARGET", true},
-		{"PAYCERT_CONTROLURL", "PAYCERT_CONTROL_URL", true},
-		{"PAYCERT_TEAM_NAME_OF_OWNER", "", false},
+		{"paysgae", "paysage", true},
+		{"createPaymnet", "createPayment", true},
+		{"monetix", "", false},
 		{"ab", "", false},
 	}
 	for _, c := range cases {
@@ -218,5 +217,46 @@ func TestNearest(t *testing.T) {
 		if ok != c.ok || (ok && got != c.want) {
 			t.Errorf("Nearest(%q) = %q, %v; want %q, %v", c.name, got, ok, c.want, c.ok)
 		}
+	}
+}
+
+// TestVariableNames: which unknown PAYCERT_ variables are taken for misspellings of a setting
+// (an error naming it) and which are a user's own (a warning).
+func TestVariableNames(t *testing.T) {
+	cases := []struct {
+		name, meant string // meant: "" for a warning
+	}{
+		{"PAYCERT_TARGTE", "PAYCERT_TARGET"},
+		{"PAYCERT_TARGET_URL", "PAYCERT_TARGET"},
+		{"PAYCERT_CONTROLURL", "PAYCERT_CONTROL_URL"},
+		{"PAYCERT_CLOCKS", "PAYCERT_CLOCK"},
+		{"PAYCERT_PAYSAGE_SHOPID", "PAYCERT_PAYSAGE_SHOP_ID"},
+		{"PAYCERT_BEPAID_SECRET", "PAYCERT_BEPAID_SECRET_KEY"},
+		{"PAYCERT_TOKEN", ""},
+		{"PAYCERT_HOME", ""},
+		{"PAYCERT_TIMEOUT", ""},
+		{"PAYCERT_STRICT", ""},
+		{"PAYCERT_PIPELINE_OWNER_TEAM", ""},
+		{"PAYCERT_RUN_ID", ""},
+	}
+	for _, c := range cases {
+		conf, err := target.Load(env(map[string]string{c.name: "x"}), paysage)
+		if c.meant != "" {
+			if err == nil || !strings.Contains(err.Error(), c.name+": not a paycert setting (did you mean "+c.meant+"?)") {
+				t.Errorf("%s: %v, want an error naming %s", c.name, err, c.meant)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v, want a warning", c.name, err)
+			continue
+		}
+		if len(conf.Warnings) != 1 || !strings.HasPrefix(conf.Warnings[0], c.name+": ") {
+			t.Errorf("%s: warnings %q", c.name, conf.Warnings)
+		}
+	}
+	// What paycert itself gives a command OTP source is no problem.
+	if conf, err := target.Load(env(map[string]string{"PAYCERT_OTP_PHONE": "+77011234567"}), paysage); err != nil || len(conf.Warnings) != 0 {
+		t.Errorf("PAYCERT_OTP_PHONE: %v %q", err, conf.Warnings)
 	}
 }

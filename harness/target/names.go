@@ -18,6 +18,14 @@ var globalSettings = []string{
 	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS",
 	// paycert's own tests: the report page test fails, instead of skipping, without a browser.
 	"PAYCERT_REQUIRE_BROWSER",
+	// What paycert gives a command OTP source.
+	"PAYCERT_OTP_PROVIDER", "PAYCERT_OTP_TRANSACTION", "PAYCERT_OTP_PHONE",
+}
+
+// obsoleteSettings are variables paycert no longer reads, with what became of them.
+var obsoleteSettings = map[string]string{
+	"PAYCERT_RUN_ID":  "paycert run names its runs itself",
+	"PAYCERT_SUMMARY": "paycert run prints one summary of the whole run",
 }
 
 // providerSettings are the variables of each provider: PAYCERT_<P>_<setting>; simSettings those of
@@ -66,13 +74,44 @@ func unknownVariables(env Env, sc Scope) (errs []error, warnings []string) {
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		if near, ok := Nearest(name, known); ok {
+		if why, ok := obsoleteSettings[name]; ok {
+			warnings = append(warnings, name+": no longer read ("+why+"); ignored")
+			continue
+		}
+		if near, ok := nearestVariable(name, known); ok {
 			errs = append(errs, &Error{name, fmt.Sprintf("not a paycert setting (did you mean %s?); rename it or unset it", near)})
 			continue
 		}
 		warnings = append(warnings, name+": not a paycert setting; ignored")
 	}
 	return errs, warnings
+}
+
+// nearestVariable returns the setting an unknown PAYCERT_ variable most likely misspells: one a
+// few edits away in the part after PAYCERT_ (a quarter of its length, at least one), or one
+// whose name it starts, or starts with, at a _ (PAYCERT_TARGET_URL for PAYCERT_TARGET,
+// PAYCERT_BEPAID_SECRET for PAYCERT_BEPAID_SECRET_KEY). A name that shares little but the prefix
+// is no misspelling.
+func nearestVariable(name string, known []string) (string, bool) {
+	const prefix = "PAYCERT_"
+	unknown := strings.TrimPrefix(name, prefix)
+	best, bestDist := "", -1
+	for _, k := range known {
+		d := distance(unknown, strings.TrimPrefix(k, prefix))
+		if bestDist < 0 || d < bestDist {
+			best, bestDist = k, d
+		}
+	}
+	if bestDist >= 0 && bestDist <= max(1, len(unknown)/4) {
+		return best, true
+	}
+	for _, k := range known {
+		ks := strings.TrimPrefix(k, prefix)
+		if strings.HasPrefix(unknown, ks+"_") || (len(unknown) > 3 && strings.HasPrefix(ks, unknown+"_")) {
+			return k, true
+		}
+	}
+	return "", false
 }
 
 // secretWords are file keys that look like a secret: the file is no place for one.
