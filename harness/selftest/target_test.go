@@ -116,7 +116,8 @@ func TestTargetGoingAwayMidRun(t *testing.T) {
 			var once sync.Once
 			var proxy *httptest.Server
 			forward := httputil.NewSingleHostReverseProxy(upstream)
-			proxy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			// Made before it serves, so that its handlers see it.
+			proxy = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				if silent.Load() {
 					// The server notices the client going only once the body is read.
 					_, _ = io.Copy(io.Discard, r.Body)
@@ -128,6 +129,7 @@ func TestTargetGoingAwayMidRun(t *testing.T) {
 					once.Do(func() { c.goAway(proxy, &silent) })
 				}
 			}))
+			proxy.Start()
 			defer proxy.Close()
 			defer proxy.CloseClientConnections()
 
