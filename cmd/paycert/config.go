@@ -30,9 +30,7 @@ func loadConfig(names []string, stderr io.Writer) (target.Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("configuration: %w", err)
 	}
-	for _, w := range cfg.Warnings {
-		fmt.Fprintf(stderr, "paycert: warning: %s\n", w)
-	}
+	target.PrintWarnings(stderr, cfg.Warnings)
 	return cfg, nil
 }
 
@@ -45,7 +43,7 @@ func checkFaults(names []string) error {
 	var errs []error
 	for _, n := range names {
 		if !slices.Contains(known, n) {
-			errs = append(errs, &target.Error{Setting: "PAYCERT_SIM_FAULTS", Problem: fmt.Sprintf("%q is not a fault of the simulator%s; paycert sim -fault list lists them", n, didYouMean(n, known))})
+			errs = append(errs, &target.Error{Setting: "PAYCERT_SIM_FAULTS", Problem: fmt.Sprintf("%q is not a fault of the simulator%s; paycert sim -fault list lists them", n, target.DidYouMean(n, known))})
 		}
 	}
 	return errors.Join(errs...)
@@ -55,9 +53,7 @@ func checkFaults(names []string) error {
 // read a whole configuration): errors for likely misspellings, warnings on stderr for the rest.
 func checkVariables(stderr io.Writer) error {
 	errs, warnings := target.CheckVariables(target.EnvOf(os.Environ()), knownProviders())
-	for _, w := range warnings {
-		fmt.Fprintf(stderr, "paycert: warning: %s\n", w)
-	}
+	target.PrintWarnings(stderr, warnings)
 	if len(errs) > 0 {
 		return fmt.Errorf("configuration: %w", errors.Join(errs...))
 	}
@@ -81,6 +77,3 @@ func requirementsOf(s conformance.Suite) ([]requirements.Requirement, error) {
 	}
 	return cat.Items, nil
 }
-
-// didYouMean is target.DidYouMean, for the command's own names.
-func didYouMean(name string, known []string) string { return target.DidYouMean(name, known) }

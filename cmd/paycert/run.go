@@ -19,6 +19,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/suites"
 )
 
@@ -153,7 +154,7 @@ func suiteNames(list string) ([]string, error) {
 			continue
 		}
 		if _, ok := suites.Find(n); !ok {
-			return nil, fmt.Errorf("-suites: %q is not a suite%s (have %s)", n, didYouMean(n, suites.Names()), strings.Join(suites.Names(), ", "))
+			return nil, fmt.Errorf("-suites: %q is not a suite%s (have %s)", n, target.DidYouMean(n, suites.Names()), strings.Join(suites.Names(), ", "))
 		}
 		seen[n] = true
 		names = append(names, n)

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
 	"github.com/paycert/paycert/suites"
 )
@@ -65,7 +66,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	specFile, ok := specs[*provider]
 	if !ok {
-		return exitError, fmt.Errorf("-provider %q is not one of %s%s", *provider, strings.Join(keys(specs), ", "), didYouMean(*provider, keys(specs)))
+		return exitError, fmt.Errorf("-provider %q is not one of %s%s", *provider, strings.Join(keys(specs), ", "), target.DidYouMean(*provider, keys(specs)))
 	}
 	spec, err := validate.Load(assets, specFile)
 	if err != nil {
@@ -82,7 +83,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	callback, requestBody, err := spec.Shape(opID)
 	if err != nil {
-		return exitError, fmt.Errorf("-op %q is not an operation of %s%s; its operations:\n%s", *op, *provider, didYouMean(*op, spec.Operations()), operationList(spec))
+		return exitError, fmt.Errorf("-op %q is not an operation of %s%s; its operations:\n%s", *op, *provider, target.DidYouMean(*op, spec.Operations()), operationList(spec))
 	}
 	if !set["kind"] {
 		switch {
@@ -138,7 +139,7 @@ func listTargets(w io.Writer, assets fs.FS, specs map[string]string, provider st
 	names := keys(specs)
 	if provider != "" {
 		if _, ok := specs[provider]; !ok {
-			return fmt.Errorf("-provider %q is not one of %s%s", provider, strings.Join(names, ", "), didYouMean(provider, names))
+			return fmt.Errorf("-provider %q is not one of %s%s", provider, strings.Join(names, ", "), target.DidYouMean(provider, names))
 		}
 		names = []string{provider}
 	}
@@ -201,7 +202,7 @@ func schemaFile(assets fs.FS, name string) (string, error) {
 			return f, nil
 		}
 	}
-	return "", fmt.Errorf("-schema %q is not a schema file of paycert's%s (paycert validate -list lists them)", name, didYouMean(clean, files))
+	return "", fmt.Errorf("-schema %q is not a schema file of paycert's%s (paycert validate -list lists them)", name, target.DidYouMean(clean, files))
 }
 
 // providerSpecs maps each provider to its OpenAPI document.

@@ -76,7 +76,7 @@ func markStopped(r *report.Report, suite string, gr types.Report) {
 		var stopped string
 		switch {
 		case sp.State == types.SpecStateAborted.String() && strings.HasPrefix(sp.Failure, probe.UnreachablePrefix):
-			stopped = firstLine(sp.Failure)
+			stopped = report.FirstLine(sp.Failure)
 		case sp.State == types.SpecStateInterrupted.String():
 			stopped = stopReasons[interruptedByUser]
 		case sp.State == types.SpecStateTimedout.String():
@@ -126,11 +126,6 @@ var suiteFailures = map[string]string{
 var stopReasons = map[string]string{
 	interruptedByUser: "the run was interrupted",
 	suiteTimeout:      "the suite's deadline (-timeout) passed",
-}
-
-func firstLine(s string) string {
-	first, _, _ := strings.Cut(s, "\n")
-	return first
 }
 
 func specResult(suite string, sr types.SpecReport) report.Spec {

@@ -103,9 +103,7 @@ func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*S
 		return nil, fmt.Errorf("configuration: %w", err)
 	}
 	if !opts.Checked {
-		for _, w := range cfg.Warnings {
-			fmt.Fprintf(progress, "paycert: warning: %s\n", w)
-		}
+		target.PrintWarnings(progress, cfg.Warnings)
 		if err := Preflight(ctx, cfg, []Suite{s}); err != nil {
 			return nil, fmt.Errorf("the target cannot be tested: %w", err)
 		}

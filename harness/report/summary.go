@@ -40,7 +40,7 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	}
 	seen := map[string]bool{}
 	for _, e := range r.Errors {
-		if line := firstLine(e); !seen[line] {
+		if line := FirstLine(e); !seen[line] {
 			seen[line] = true
 			fmt.Fprintf(w, "  ERROR %s\n", line)
 		}
@@ -61,7 +61,8 @@ func countFailed(r *Report) int {
 	return n
 }
 
-func firstLine(s string) string {
+// FirstLine is the first line of a message (a summary names a failure by it).
+func FirstLine(s string) string {
 	first, _, _ := strings.Cut(s, "\n")
 	return first
 }

@@ -2,6 +2,7 @@ package target
 
 import (
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"sort"
@@ -50,6 +51,13 @@ func Variables(providers []string) []string {
 	return out
 }
 
+// PrintWarnings writes configuration warnings, one a line, for the person running paycert.
+func PrintWarnings(w io.Writer, warnings []string) {
+	for _, warning := range warnings {
+		fmt.Fprintf(w, "paycert: warning: %s\n", warning)
+	}
+}
+
 // CheckVariables finds the PAYCERT_ variables of env that are no setting for the given
 // providers: errors for those that resemble a setting, warnings for the others (see Load).
 func CheckVariables(env Env, providers []string) (errs []error, warnings []string) {
@@ -95,14 +103,8 @@ func unknownVariables(env Env, sc Scope) (errs []error, warnings []string) {
 func nearestVariable(name string, known []string) (string, bool) {
 	const prefix = "PAYCERT_"
 	unknown := strings.TrimPrefix(name, prefix)
-	best, bestDist := "", -1
-	for _, k := range known {
-		d := distance(unknown, strings.TrimPrefix(k, prefix))
-		if bestDist < 0 || d < bestDist {
-			best, bestDist = k, d
-		}
-	}
-	if bestDist >= 0 && bestDist <= max(1, len(unknown)/4) {
+	best, d := closest(name, known, func(s string) string { return strings.TrimPrefix(s, prefix) })
+	if d >= 0 && d <= max(1, len(unknown)/4) {
 		return best, true
 	}
 	for _, k := range known {

@@ -14,14 +14,20 @@ func DidYouMean(name string, known []string) string {
 // Nearest returns the known name with the fewest edits from name, when that is few enough for a
 // misspelling: at most a third of the name's length, and at least two edits are allowed.
 func Nearest(name string, known []string) (string, bool) {
+	best, d := closest(name, known, func(s string) string { return s })
+	return best, d >= 0 && d <= max(2, len([]rune(name))/3)
+}
+
+// closest returns the known name whose part (what part keeps of it) has the fewest edits from
+// name's part, and that number; -1 when nothing is known.
+func closest(name string, known []string, part func(string) string) (string, int) {
 	best, bestDist := "", -1
 	for _, k := range known {
-		if d := distance(name, k); bestDist < 0 || d < bestDist {
+		if d := distance(part(name), part(k)); bestDist < 0 || d < bestDist {
 			best, bestDist = k, d
 		}
 	}
-	limit := max(2, len([]rune(name))/3)
-	return best, bestDist >= 0 && bestDist <= limit
+	return best, bestDist
 }
 
 // distance is the Damerau–Levenshtein distance (adjacent transpositions count as one edit) of a
