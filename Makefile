@@ -29,8 +29,10 @@ conformance:
 	./paycert run
 
 ## test: lint, then every test with the race detector; installs the browser the report test uses
-test: lint browser
+## and the platform's JavaScript SDK the Monetix signature is compared with
+test: lint browser $(TOOLS)/ecommpay-js/node_modules/.installed
 	CGO_ENABLED=1 PAYCERT_REQUIRE_BROWSER=1 PAYCERT_REPORT_DIR=$(TOOLS)/test-reports \
+		ECOMMPAY_JS_SDK=$(TOOLS)/ecommpay-js/node_modules/ecommpay \
 		$(GO) test -race -count=1 -timeout 20m ./...
 
 ## unit: the tests without the race detector and without the browser (quick)
@@ -64,6 +66,14 @@ $(TOOLS)/lint/node_modules/.installed: lint/package.json lint/package-lock.json
 	@mkdir -p $(TOOLS)/lint
 	cp lint/package.json lint/package-lock.json $(TOOLS)/lint/
 	cd $(TOOLS)/lint && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
+	@touch $@
+
+# The npm package ecommpay (pinned in its lock file), run by node in the signature tests; npm
+# itself comes with the linters.
+$(TOOLS)/ecommpay-js/node_modules/.installed: harness/signing/testdata/ecommpay-js/package.json harness/signing/testdata/ecommpay-js/package-lock.json $(TOOLS)/lint/node_modules/.installed
+	@mkdir -p $(TOOLS)/ecommpay-js
+	cp harness/signing/testdata/ecommpay-js/package.json harness/signing/testdata/ecommpay-js/package-lock.json $(TOOLS)/ecommpay-js/
+	cd $(TOOLS)/ecommpay-js && npm ci --no-audit --no-fund --loglevel=error --ignore-scripts
 	@touch $@
 
 ## lint-actions: actionlint (with shellcheck) on the workflows and, through them, the action at
