@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/providers"
@@ -29,6 +30,7 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	clockMode := fs.String("clock", "real", "real: time passes, and the control API moves it forward; virtual: time stands still until moved forward")
 	seed := fs.Int64("seed", 1, "seed of identifiers and OTPs")
 	otpDigits := fs.Int("otp-digits", 0, "length of issued OTPs (0: as each provider documents)")
+	otpLifetime := fs.Duration("otp-lifetime", 0, "OTP lifetime where the document leaves it to the project: 80s or 90s (Monetix; 0: 80s)")
 	var faults repeated
 	fs.Var(&faults, "fault", "switch a deliberate departure on (repeatable); -fault list prints them")
 	if err := fs.Parse(args); err != nil {
@@ -46,16 +48,19 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	if *clockMode != "real" && *clockMode != "virtual" {
 		return fmt.Errorf("-clock %q is not real or virtual", *clockMode)
 	}
+	if *otpLifetime != 0 && *otpLifetime != 80*time.Second && *otpLifetime != 90*time.Second {
+		return fmt.Errorf("-otp-lifetime %s is not 80s or 90s (the OTP lifetimes document 001 names)", *otpLifetime)
+	}
 	if err := checkFaults(faults); err != nil {
 		return fmt.Errorf("-fault: %w", err)
 	}
 	creds := map[string]sim.Credentials{}
 	for _, f := range providers.All() {
-		id := envOr(target.EnvName("SIM_"+f.Name, "SHOP_ID"), "paycert-"+f.Name)
+		id := envOr(target.EnvName("SIM_"+f.Name, target.AccountIDSetting(f.Name)), f.DefaultAccountID())
 		secret := envOr(target.EnvName("SIM_"+f.Name, "SECRET_KEY"), "paycert-"+f.Name+"-secret")
 		creds[f.Name] = sim.Credentials{ID: id, Secret: secret}
 	}
-	srv, err := sim.New(sim.Options{Seed: *seed, Running: *clockMode == "real", Faults: faults, OTPDigits: *otpDigits, Providers: providers.All(), Credentials: creds})
+	srv, err := sim.New(sim.Options{Seed: *seed, Running: *clockMode == "real", Faults: faults, OTPDigits: *otpDigits, OTPLifetime: *otpLifetime, Providers: providers.All(), Credentials: creds})
 	if err != nil {
 		return err
 	}
@@ -91,7 +96,7 @@ func printServed(w io.Writer, l *sim.Listening, clockMode string, seed int64, cr
 		c := creds[name]
 		fmt.Fprintf(w, "\n  %s\n", name)
 		fmt.Fprintf(w, "    base URL     %s\n", l.ProviderURL(name))
-		fmt.Fprintf(w, "    shop id      %s\n", c.ID)
+		fmt.Fprintf(w, "    %-12s %s\n", strings.ToLower(strings.ReplaceAll(target.AccountIDSetting(name), "_", " ")), c.ID)
 		fmt.Fprintf(w, "    secret key   %s\n", c.Secret)
 		if p, ok := l.Provider(name); ok && p.WebhookKey() != nil {
 			fmt.Fprintf(w, "    webhook key  %s/v1/providers/%s/webhook-key  (public_key_pem: PEM; public_key: the back-office form)\n", l.ControlURL(), name)
@@ -103,12 +108,12 @@ func printServed(w io.Writer, l *sim.Listening, clockMode string, seed int64, cr
 		c := creds[name]
 		fmt.Fprintf(w, "  export %s=%s %s=%s %s=%s\n",
 			target.EnvName(name, "URL"), shellQuote(l.ProviderURL(name)),
-			target.EnvName(name, "SHOP_ID"), shellQuote(c.ID),
+			target.EnvName(name, target.AccountIDSetting(name)), shellQuote(c.ID),
 			target.EnvName(name, "SECRET_KEY"), shellQuote(c.Secret))
 	}
 	fmt.Fprintf(w, "  paycert run\n\n")
-	fmt.Fprintf(w, "(other credentials: set %s and %s before starting it)\n",
-		target.EnvName("SIM_<PROVIDER>", "SHOP_ID"), target.EnvName("SIM_<PROVIDER>", "SECRET_KEY"))
+	fmt.Fprintf(w, "(other credentials: set %s (%s for Monetix) and %s before starting it)\n",
+		target.EnvName("SIM_<PROVIDER>", "SHOP_ID"), target.EnvName("SIM_MONETIX", target.AccountIDSetting("monetix")), target.EnvName("SIM_<PROVIDER>", "SECRET_KEY"))
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.

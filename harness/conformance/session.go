@@ -154,7 +154,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	}
 	sess.Provider = sess.Config.Providers[s.Provider]
 	sess.Redactor = record.NewRedactor(sess.Config.Secrets()...)
-	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.ShopID, sess.Provider.SecretKey)[len("Basic "):])
+	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.AccountID, sess.Provider.SecretKey)[len("Basic "):])
 
 	if sess.Config.ControlURL != "" {
 		sess.Control = control.New(sess.Config.ControlURL, &http.Client{Transport: guard})
@@ -234,14 +234,14 @@ func (s *Session) startSimulator() error {
 	}
 	creds := map[string]sim.Credentials{}
 	for _, f := range s.Suite.Simulators {
-		creds[f.Name] = sim.Credentials{ID: "paycert-" + f.Name, Secret: hex.EncodeToString(b[:])}
+		creds[f.Name] = sim.Credentials{ID: f.DefaultAccountID(), Secret: hex.EncodeToString(b[:])}
 	}
 	seed := s.Config.Sim.Seed
 	if seed == 0 {
 		seed = 1
 	}
 	srv, err := sim.New(sim.Options{
-		Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits,
+		Seed: seed, Faults: s.Config.Sim.Faults, OTPDigits: s.Config.Sim.OTPDigits, OTPLifetime: s.Config.Sim.OTPLifetime,
 		// PAYCERT_CLOCK=real runs the simulator on the wall clock, as a live target would be.
 		Running:   s.Config.Clock == "real",
 		Providers: s.Suite.Simulators, Credentials: creds,
@@ -258,7 +258,7 @@ func (s *Session) startSimulator() error {
 	s.Config.ControlURL = l.ControlURL()
 	c := creds[s.Suite.Provider]
 	p := s.Config.Providers[s.Suite.Provider]
-	p.URL, p.ShopID, p.SecretKey = l.ProviderURL(s.Suite.Provider), c.ID, c.Secret
+	p.URL, p.AccountID, p.SecretKey = l.ProviderURL(s.Suite.Provider), c.ID, c.Secret
 	s.Config.Providers[s.Suite.Provider] = p
 	return nil
 }

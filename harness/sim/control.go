@@ -44,6 +44,30 @@ func (s *Server) mountControl() {
 		}
 		WriteJSON(w, http.StatusOK, out)
 	})
+	s.mux.HandleFunc("POST /control/v1/providers/{provider}/transactions/{id}/customer", func(w http.ResponseWriter, r *http.Request) {
+		p, ok := s.providerOr404(w, r)
+		if !ok {
+			return
+		}
+		c, ok := p.(Customer)
+		if !ok {
+			WriteJSON(w, http.StatusNotFound, map[string]any{"message": "this provider has no pages a customer acts on"})
+			return
+		}
+		var in struct {
+			Action string `json:"action"`
+			Value  string `json:"value"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&in); err != nil || in.Action == "" {
+			WriteJSON(w, http.StatusBadRequest, map[string]any{"message": "want {\"action\": \"enter-phone\" or \"enter-otp\", \"value\": ...}"})
+			return
+		}
+		if err := c.CustomerAction(r.PathValue("id"), in.Action, in.Value); err != nil {
+			WriteJSON(w, http.StatusBadRequest, map[string]any{"message": err.Error()})
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
 	s.mux.HandleFunc("GET /control/v1/providers/{provider}/webhook-key", func(w http.ResponseWriter, r *http.Request) {
 		p, ok := s.providerOr404(w, r)
 		if !ok {

@@ -21,6 +21,9 @@ type Callback struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// Retry is how long after the first attempt each further attempt is made, for a provider
+	// that documents its own schedule; nil means RetrySchedule.
+	Retry []time.Duration
 }
 
 type pending struct {
@@ -127,10 +130,14 @@ func (d *Dispatcher) deliverDue() bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	p.attempts++
-	if status/100 == 2 || p.attempts > len(RetrySchedule) {
+	schedule := p.cb.Retry
+	if schedule == nil {
+		schedule = RetrySchedule
+	}
+	if status/100 == 2 || p.attempts > len(schedule) {
 		d.remove(p)
 	} else {
-		p.next = p.first.Add(RetrySchedule[p.attempts-1])
+		p.next = p.first.Add(schedule[p.attempts-1])
 	}
 	return true
 }

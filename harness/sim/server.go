@@ -23,11 +23,14 @@ type Credentials struct {
 
 // Env is what the core gives a provider simulator.
 type Env struct {
-	Clock       *clock.Sim
-	Rand        *Rand
-	Dispatcher  *Dispatcher
-	Faults      Faults
-	OTPDigits   int
+	Clock      *clock.Sim
+	Rand       *Rand
+	Dispatcher *Dispatcher
+	Faults     Faults
+	OTPDigits  int
+	// OTPLifetime is how long an OTP is valid, for a provider whose document leaves it to the
+	// project (Monetix: 80 or 90 seconds); 0 means the provider's default.
+	OTPLifetime time.Duration
 	Credentials Credentials
 }
 
@@ -55,11 +58,36 @@ type Provider interface {
 	Reset()
 }
 
+// Customer is a Provider on whose own pages a customer acts (a payment page): the control API
+// acts for the customer, who enters a phone number or an OTP.
+type Customer interface {
+	// CustomerAction does what the customer does on the page of the transaction id: action is
+	// "enter-phone" or "enter-otp", value what they typed.
+	CustomerAction(id, action, value string) error
+}
+
+// Customer actions (Customer.CustomerAction).
+const (
+	EnterPhone = "enter-phone"
+	EnterOTP   = "enter-otp"
+)
+
 // Factory makes a provider simulator; Faults are the faults it can be switched into.
 type Factory struct {
-	Name   string
-	Faults []Fault
-	New    func(Env) (Provider, error)
+	Name string
+	// AccountID is the merchant's ID when none is configured, for a provider whose IDs have a
+	// form of their own (Monetix project IDs are integers); empty means "paycert-<name>".
+	AccountID string
+	Faults    []Fault
+	New       func(Env) (Provider, error)
+}
+
+// DefaultAccountID is the merchant ID a simulator of f uses when none is configured.
+func (f Factory) DefaultAccountID() string {
+	if f.AccountID != "" {
+		return f.AccountID
+	}
+	return "paycert-" + f.Name
 }
 
 // Options configure a simulator.
@@ -74,6 +102,9 @@ type Options struct {
 	Faults []string
 	// OTPDigits is the length of issued OTPs; 0 means each provider's documented length.
 	OTPDigits int
+	// OTPLifetime is how long OTPs live where the document leaves it to the project; 0 means
+	// each provider's default.
+	OTPLifetime time.Duration
 	// Providers to serve, and the credentials each accepts.
 	Providers   []Factory
 	Credentials map[string]Credentials
@@ -141,7 +172,7 @@ func New(opts Options) (*Server, error) {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: no credentials for provider %q", f.Name)
 		}
-		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, Credentials: creds})
+		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, OTPLifetime: opts.OTPLifetime, Credentials: creds})
 		if err != nil {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: %s: %w", f.Name, err)

@@ -33,7 +33,9 @@ type Provider struct {
 	URL string
 	// URLSetting names where URL was set (PAYCERT_PAYSAGE_URL, PAYCERT_TARGET, a file key).
 	URLSetting string
-	ShopID     string
+	// AccountID is the merchant's ID: the beGateway shop ID, the Monetix project ID, the
+	// FreedomPay merchant ID.
+	AccountID string
 	// SecretKey comes from the environment only.
 	SecretKey string
 	// WebhookPublicKey verifies webhook signatures (PEM or Base64); empty means ask the control
@@ -78,6 +80,9 @@ type SimSettings struct {
 	Faults []string
 	// OTPDigits overrides the length of the OTPs the simulator sends (0: as documented).
 	OTPDigits int
+	// OTPLifetime is the OTP lifetime where the document leaves it to the project (Monetix: 80
+	// or 90 seconds; 0: the simulator's default).
+	OTPLifetime time.Duration
 }
 
 // Error is a configuration error; Setting names the environment variable or file key at fault.
@@ -145,6 +150,8 @@ type fileConfig struct {
 type fileProvider struct {
 	URL              string `yaml:"url"`
 	ShopID           string `yaml:"shop_id"`
+	ProjectID        string `yaml:"project_id"`
+	MerchantID       string `yaml:"merchant_id"`
 	WebhookPublicKey string `yaml:"webhook_public_key"`
 	SecretKey        string `yaml:"secret_key"`
 }
@@ -258,7 +265,7 @@ func Load(env Env, sc Scope) (Config, error) {
 		}
 	}
 
-	simSettings := []string{"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS"}
+	simSettings := []string{"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS", "PAYCERT_SIM_OTP_LIFETIME"}
 	if c.Embedded {
 		c.Sim, errs = simFromEnv(getenv, errs)
 		for _, f := range c.Sim.Faults {
@@ -279,19 +286,23 @@ func Load(env Env, sc Scope) (Config, error) {
 	external := false
 	for _, name := range names {
 		fp := fc.Providers[name]
+		acc := accountOf(name)
+		if other := fp.otherAccountKeys(acc); len(other) > 0 {
+			fail("providers."+name+"."+other[0]+" in "+st.file, name+" calls its merchant ID "+acc.key+"; rename the key")
+		}
 		if fp.SecretKey != "" {
 			fail("providers."+name+".secret_key in "+st.file, "secrets are read from the environment only; set "+EnvName(name, "SECRET_KEY")+" and remove the key from the file")
 		}
 		p := Provider{
 			URL:              st.pick(EnvName(name, "URL"), "providers."+name+".url", fp.URL),
-			ShopID:           st.pick(EnvName(name, "SHOP_ID"), "providers."+name+".shop_id", fp.ShopID),
+			AccountID:        st.pick(EnvName(name, acc.setting), "providers."+name+"."+acc.key, fp.accountID(acc)),
 			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
 			WebhookPublicKey: st.pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), "providers."+name+".webhook_public_key", fp.WebhookPublicKey),
 		}
 		if c.Embedded {
 			// A provider's own settings with no target would run a "certification" against
 			// the embedded simulator: refuse, naming the setting that is missing.
-			for _, env := range []string{EnvName(name, "URL"), EnvName(name, "SHOP_ID"), EnvName(name, "SECRET_KEY")} {
+			for _, env := range []string{EnvName(name, "URL"), EnvName(name, acc.setting), EnvName(name, "SECRET_KEY")} {
 				if getenv(env) != "" {
 					fail("PAYCERT_TARGET", env+" is set but PAYCERT_TARGET is not: set PAYCERT_TARGET to the target's base URL (or unset "+env+" to use the embedded simulator)")
 					break
@@ -309,11 +320,11 @@ func Load(env Env, sc Scope) (Config, error) {
 		if !isLoopback(p.URL) {
 			external = true
 		}
-		if p.ShopID == "" {
-			fail(EnvName(name, "SHOP_ID"), "not set; an external target needs the shop ID")
+		if p.AccountID == "" {
+			fail(EnvName(name, acc.setting), "not set; an external target needs the "+acc.noun)
 		}
 		if p.SecretKey == "" {
-			fail(EnvName(name, "SECRET_KEY"), "not set; an external target needs the shop's secret key, from the environment")
+			fail(EnvName(name, "SECRET_KEY"), "not set; an external target needs the secret key that goes with the "+acc.noun+", from the environment")
 		}
 		c.Providers[name] = p
 	}
@@ -352,6 +363,13 @@ func simFromEnv(getenv Getenv, errs []error) (SimSettings, []error) {
 		}
 		s.OTPDigits = n
 	}
+	if v := getenv("PAYCERT_SIM_OTP_LIFETIME"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || (d != 80*time.Second && d != 90*time.Second) {
+			errs = append(errs, &Error{"PAYCERT_SIM_OTP_LIFETIME", fmt.Sprintf("%q is not 80s or 90s (the OTP lifetimes document 001 names)", v)})
+		}
+		s.OTPLifetime = d
+	}
 	for _, f := range strings.Split(getenv("PAYCERT_SIM_FAULTS"), ",") {
 		if f = strings.TrimSpace(f); f != "" {
 			s.Faults = append(s.Faults, f)
@@ -373,6 +391,29 @@ func (c Config) Secrets() []string {
 			out = append(out, p.SecretKey)
 		}
 	}
+	return out
+}
+
+// accountID is the file's merchant ID under the provider's own key.
+func (fp fileProvider) accountID(acc account) string {
+	switch acc.key {
+	case "project_id":
+		return fp.ProjectID
+	case "merchant_id":
+		return fp.MerchantID
+	}
+	return fp.ShopID
+}
+
+// otherAccountKeys are the merchant-ID keys the file gives that are not the provider's own.
+func (fp fileProvider) otherAccountKeys(acc account) []string {
+	var out []string
+	for key, v := range map[string]string{"shop_id": fp.ShopID, "project_id": fp.ProjectID, "merchant_id": fp.MerchantID} {
+		if v != "" && key != acc.key {
+			out = append(out, key)
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -38,7 +38,7 @@ func TestExternalTarget(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := c.Providers["paysage"]
-	if c.Embedded || p.URL != "https://sandbox.example" || p.ShopID != "361" || p.SecretKey != "k3y" || c.WaitTimeout != 90*time.Second {
+	if c.Embedded || p.URL != "https://sandbox.example" || p.AccountID != "361" || p.SecretKey != "k3y" || c.WaitTimeout != 90*time.Second {
 		t.Errorf("config: %+v %+v", c, p)
 	}
 	if got := c.Secrets(); len(got) != 1 || got[0] != "k3y" {
@@ -109,7 +109,7 @@ func TestConfigFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Providers["paysage"].URL != "https://file.example" || c.Providers["paysage"].ShopID != "77" || c.RequestTimeout != 4*time.Second {
+	if c.Providers["paysage"].URL != "https://file.example" || c.Providers["paysage"].AccountID != "77" || c.RequestTimeout != 4*time.Second {
 		t.Errorf("file and environment not combined (environment wins): %+v", c)
 	}
 

@@ -16,7 +16,7 @@ var globalSettings = []string{
 	"PAYCERT_TARGET", "PAYCERT_CONFIG", "PAYCERT_CONTROL_URL", "PAYCERT_OTP_SOURCE", "PAYCERT_CLOCK",
 	"PAYCERT_CALLBACKS", "PAYCERT_CALLBACK_LISTEN", "PAYCERT_CALLBACK_PUBLIC_URL",
 	"PAYCERT_REQUEST_TIMEOUT", "PAYCERT_WAIT_TIMEOUT", "PAYCERT_REPORT_DIR", "PAYCERT_ASSETS_DIR",
-	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS",
+	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS", "PAYCERT_SIM_OTP_LIFETIME",
 	// paycert's own tests: the report page test fails, instead of skipping, without a browser.
 	"PAYCERT_REQUIRE_BROWSER",
 	// What paycert gives a command OTP source.
@@ -30,21 +30,53 @@ var obsoleteSettings = map[string]string{
 }
 
 // providerSettings are the variables of each provider: PAYCERT_<P>_<setting>; simSettings those of
-// each provider on a served simulator: PAYCERT_SIM_<P>_<setting>.
+// each provider on a served simulator: PAYCERT_SIM_<P>_<setting>. AccountID stands for the
+// provider's name of the merchant's ID (AccountIDSetting).
 var (
-	providerSettings = []string{"URL", "SHOP_ID", "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
-	simSettings      = []string{"SHOP_ID", "SECRET_KEY"}
+	providerSettings = []string{"URL", AccountID, "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
+	simSettings      = []string{AccountID, "SECRET_KEY"}
 )
+
+// AccountID stands, in the setting lists, for the setting of the merchant's ID, which each
+// provider names its own way.
+const AccountID = "<ACCOUNT_ID>"
+
+// account is how a provider's documents call the merchant's ID: the setting's suffix, the key in
+// the configuration file, and the words for messages.
+type account struct{ setting, key, noun string }
+
+// AccountOf returns how the provider's documents name the merchant's ID: the project ID of
+// Monetix, the merchant ID of FreedomPay, the shop ID of the beGateway providers.
+func accountOf(provider string) account {
+	switch provider {
+	case "monetix":
+		return account{"PROJECT_ID", "project_id", "project ID"}
+	case "freedompay":
+		return account{"MERCHANT_ID", "merchant_id", "merchant ID"}
+	}
+	return account{"SHOP_ID", "shop_id", "shop ID"}
+}
+
+// AccountIDSetting is the setting suffix of the provider's merchant ID: EnvName(p,
+// AccountIDSetting(p)) is PAYCERT_PAYSAGE_SHOP_ID or PAYCERT_MONETIX_PROJECT_ID.
+func AccountIDSetting(provider string) string { return accountOf(provider).setting }
+
+func settingName(provider, setting string) string {
+	if setting == AccountID {
+		return AccountIDSetting(provider)
+	}
+	return setting
+}
 
 // Variables lists every environment variable that is a paycert setting for the given providers.
 func Variables(providers []string) []string {
 	out := append([]string(nil), globalSettings...)
 	for _, p := range providers {
 		for _, s := range providerSettings {
-			out = append(out, EnvName(p, s))
+			out = append(out, EnvName(p, settingName(p, s)))
 		}
 		for _, s := range simSettings {
-			out = append(out, EnvName("SIM_"+p, s))
+			out = append(out, EnvName("SIM_"+p, settingName(p, s)))
 		}
 	}
 	sort.Strings(out)

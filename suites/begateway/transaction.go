@@ -33,7 +33,7 @@ type Provider struct {
 
 // Client is the spec's beGateway client, with the shop's credentials.
 func Client(t *conformance.T) *bgw.Client {
-	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey})
+	return bgw.New(t.Doer(), bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey})
 }
 
 // final statuses of a beGateway payment.
@@ -62,7 +62,7 @@ func DescribeTransactionAPI(p Provider) bool {
 		Context("authentication", func() {
 			It("refuses wrong shop credentials and makes no transaction", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
 				body := p.NewPayment(t, "")
-				wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-" + t.Provider.SecretKey[:min(4, len(t.Provider.SecretKey))]}
+				wrong := bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: "wrong-" + t.Provider.SecretKey[:min(4, len(t.Provider.SecretKey))]}
 				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: body, Auth: &wrong}))
 				conformance.Refused(res)
 				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
@@ -196,14 +196,14 @@ func DescribeTransactionAPI(p Provider) bool {
 				d, uid := finished(ctx)
 				Expect(d.Findings).To(BeEmpty(), "the webhook body is not a transaction answer")
 				Expect(jsondoc.String(d.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
-				check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+				check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 				Expect(check.Basic).To(BeTrue(), "the webhook's Authorization header does not carry the shop ID and secret key")
 			})
 
 			It("signs every webhook with the shop's RSA key (Content-Signature)", req("BGW-NOTIFY-003"), func(ctx SpecContext) {
 				finished(ctx)
 				for i, d := range t.Inbox().All() {
-					check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+					check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 					Expect(check.SignatureErr).NotTo(HaveOccurred(), "webhook %d of %d: Content-Signature", i+1, len(t.Inbox().All()))
 				}
 			})

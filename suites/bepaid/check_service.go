@@ -107,7 +107,7 @@ func (s specs) serviceCheck() bool {
 		)
 
 		It("refuses a check with wrong shop credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), func(ctx SpecContext) {
-			wrong := bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: "wrong-secret"}
+			wrong := bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: "wrong-secret"}
 			res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true),
 				Header: http.Header{"X-Api-Version": {bepaid.V2}}, Auth: &wrong}))
 			conformance.Refused(res)

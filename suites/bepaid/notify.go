@@ -33,7 +33,7 @@ func (s specs) notification() bool {
 				Expect(jsondoc.String(hook.Value, "transaction.status")).To(Equal(want), "the notified final status")
 				Expect(jsondoc.String(hook.Value, "transaction.method_type")).To(Equal("mts_money"), "the notification's method_type")
 				Expect(jsondoc.String(hook.Value, "transaction.mts_money.confirm_agreement")).To(Equal(bepaid.AlreadyAccepted), "the notification's mts_money section")
-				check := bgw.VerifyWebhook(hook.Header, hook.Body, bgw.Credentials{ShopID: t.Provider.ShopID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
+				check := bgw.VerifyWebhook(hook.Header, hook.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 				Expect(check.Basic).To(BeTrue(), "the notification's Authorization header does not carry the shop ID and secret key")
 
 				res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)

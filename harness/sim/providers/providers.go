@@ -5,12 +5,13 @@ package providers
 import (
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
+	"github.com/paycert/paycert/harness/sim/monetix"
 	"github.com/paycert/paycert/harness/sim/paysage"
 )
 
 // All returns the factories of every simulated provider.
 func All() []sim.Factory {
-	return []sim.Factory{bepaid.Factory(), paysage.Factory()}
+	return []sim.Factory{bepaid.Factory(), monetix.Factory(), paysage.Factory()}
 }
 
 // Faults lists every fault the simulated providers can be switched into.

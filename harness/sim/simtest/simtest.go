@@ -16,6 +16,16 @@ import (
 // Credentials every provider accepts on a simulator from Start.
 var Credentials = sim.Credentials{ID: "test-shop", Secret: "test-secret"}
 
+// CredentialsOf are the credentials the provider of f accepts on a simulator from Start: the
+// shared ones, with the provider's own form of ID where it has one (a Monetix project ID).
+func CredentialsOf(f sim.Factory) sim.Credentials {
+	c := Credentials
+	if f.AccountID != "" {
+		c.ID = f.AccountID
+	}
+	return c
+}
+
 // Start serves a simulator with every provider on a free loopback port. opts may set the seed,
 // faults and clock; Providers and Credentials are filled in when empty.
 func Start(t testing.TB, opts sim.Options) *sim.Listening {
@@ -26,7 +36,7 @@ func Start(t testing.TB, opts sim.Options) *sim.Listening {
 	if opts.Credentials == nil {
 		opts.Credentials = map[string]sim.Credentials{}
 		for _, f := range opts.Providers {
-			opts.Credentials[f.Name] = Credentials
+			opts.Credentials[f.Name] = CredentialsOf(f)
 		}
 	}
 	s, err := sim.New(opts)

@@ -1,0 +1,347 @@
+package monetix
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/signing"
+	"github.com/paycert/paycert/harness/sim"
+)
+
+// Payment statuses the simulator uses (providers-facts.md 2.6).
+const (
+	statusAwaitingCustomer = "awaiting customer"
+	statusClarification    = "awaiting clarification"
+	statusSuccess          = "success"
+	statusDecline          = "decline"
+	statusRefunded         = "refunded"
+	statusPartlyRefunded   = "partially refunded"
+)
+
+// payment is one purchase of the project, by payment_id.
+type payment struct {
+	ID          string
+	CustomerID  string
+	Phone       string
+	Operator    string
+	Amount      int64
+	Currency    string
+	Refunded    int64
+	CallbackURL string
+	Status      string
+	Created     time.Time
+	Updated     time.Time
+	// Page is true for a purchase opened on the Payment Page (the customer acts there; no
+	// clarification callbacks go to the merchant).
+	Page bool
+
+	// OTP state: the code, when it was created, how often a new one was asked for, and until
+	// when the platform waits for the OTP before declining the purchase.
+	OTP       string
+	OTPIssued time.Time
+	Resends   int
+	WaitUntil *time.Time
+
+	// sale is the purchase's operation; ProviderPaymentID is the operator's reference.
+	sale              operation
+	ProviderPaymentID string
+}
+
+// signed serves h only to requests that are JSON objects signed with the project's secret and
+// naming the project; others are refused with the error body. h gets the decoded body.
+func (s *Sim) signed(h func(http.ResponseWriter, *http.Request, map[string]any)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body could not be read.", nil, nil)
+			return
+		}
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		var req map[string]any
+		if err := dec.Decode(&req); err != nil || req == nil {
+			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body is not a JSON object.", nil, nil)
+			return
+		}
+		if !s.fault(FaultSignatureNotChecked) {
+			if err := s.signer.Verify(raw); err != nil {
+				msg := "Invalid signature."
+				if errors.Is(err, signing.ErrNoSignature) {
+					msg = "The request has no signature (general.signature)."
+				}
+				writeError(w, http.StatusUnauthorized, codeSignature, msg, req, nil)
+				return
+			}
+		}
+		if id, ok := jsondoc.Int(req, "general.project_id"); !ok || id != s.project {
+			writeError(w, http.StatusUnauthorized, codeProject, "Unknown project: general.project_id does not name this project.", req, nil)
+			return
+		}
+		s.mu.Lock()
+		s.runDue(s.env.Clock.Now())
+		s.mu.Unlock()
+		h(w, r, req)
+	}
+}
+
+// ack is the synchronous answer: the request was accepted; the outcome comes by callback.
+func (s *Sim) ack(w http.ResponseWriter, paymentID string) {
+	sim.WriteJSON(w, http.StatusOK, map[string]any{
+		"status": "success", "request_id": s.requestID(), "project_id": s.project, "payment_id": paymentID,
+	})
+}
+
+func (s *Sim) requestID() string {
+	id := s.env.Rand.UUID()
+	return id[:8] + id[9:13] + id[14:17]
+}
+
+// operators answers the list of mobile network operators (document 001, Table 1).
+func (s *Sim) operators(w http.ResponseWriter, r *http.Request, _ map[string]any) {
+	if r.PathValue("operation_type") != "sale" {
+		writeError(w, http.StatusNotFound, codeNotFound, "No operators for operation type "+strconv.Quote(r.PathValue("operation_type"))+"; this method supports sale.", nil, nil)
+		return
+	}
+	list := make([]any, 0, len(operators))
+	for _, o := range operators {
+		list = append(list, map[string]any{"id": o.id, "name": o.name})
+	}
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"status": "success", "project_id": s.project, "operators": list})
+}
+
+// checkCallbackURL notes a merchant_callback_url that is not an absolute http(s) URL.
+func checkCallbackURL(req map[string]any, errs *fieldErrors) string {
+	v, ok := jsondoc.Get(req, "general.merchant_callback_url")
+	if !ok {
+		return ""
+	}
+	s, _ := v.(string)
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs.add("general.merchant_callback_url", "must be an absolute http(s) URL")
+	}
+	return s
+}
+
+// sale starts a purchase (document 001, Table 5): acknowledged, then the OTP is "sent" to the
+// customer and a clarification callback asks for it.
+func (s *Sim) sale(w http.ResponseWriter, _ *http.Request, req map[string]any) {
+	var errs fieldErrors
+	id := requireString(req, "general.payment_id", &errs)
+	for _, f := range []string{"customer.id", "customer.ip_address", "customer.first_name", "customer.last_name", "customer.email"} {
+		requireString(req, f, &errs)
+	}
+	phone := requireString(req, "account.number", &errs)
+	if phone != "" && !kzPhone.MatchString(phone) {
+		errs.add("account.number", "must be a Kazakhstan mobile number with its country code, digits only (7XXXXXXXXXX)")
+	}
+	currency := requireString(req, "payment.currency", &errs)
+	if currency != "" && currency != "KZT" {
+		errs.add("payment.currency", "this payment method supports KZT only")
+	}
+	amount := requireInt(req, "payment.amount", &errs)
+	callbackURL := checkCallbackURL(req, &errs)
+	if len(errs) > 0 {
+		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.payments[id]; dup && !s.fault(FaultDuplicatePaymentAllowed) {
+		writeError(w, http.StatusBadRequest, codeDuplicate, "A payment with this payment_id already exists in the project.", req, nil)
+		return
+	}
+	now := s.env.Clock.Now()
+	p := &payment{
+		ID: id, CustomerID: jsondoc.String(req, "customer.id"), Phone: phone, Operator: operatorOf(phone),
+		Amount: amount, Currency: currency, CallbackURL: callbackURL, Status: "processing",
+		Created: now, Updated: now, ProviderPaymentID: s.env.Rand.UUID(),
+	}
+	p.sale = s.newOperation("sale", amount, currency)
+	s.payments[id] = p
+	s.ack(w, id)
+	s.sendOTP(p)
+}
+
+// sendOTP has the operator send the customer a new OTP; on Gate a clarification callback then
+// asks the merchant for it. The caller holds the lock.
+func (s *Sim) sendOTP(p *payment) {
+	now := s.env.Clock.Now()
+	digits := s.env.OTPDigits
+	if digits == 0 {
+		digits = OTPDigits
+	}
+	p.OTP, p.OTPIssued = s.env.Rand.Digits(digits), now
+	s.askForOTP(p)
+}
+
+// askForOTP (again) waits for the OTP: on Gate a clarification callback asks the merchant.
+func (s *Sim) askForOTP(p *payment) {
+	now := s.env.Clock.Now()
+	until := now.Add(ClarificationWait)
+	p.WaitUntil = &until
+	p.Status, p.Updated = statusClarification, now
+	p.sale.Status, p.sale.Code, p.sale.Message = statusClarification, "", ""
+	if !p.Page {
+		s.send(p, p.sale, true)
+	}
+}
+
+// clarification takes the OTP (document 001, Table 6): the right one within its lifetime
+// completes the purchase; a wrong or an expired one is answered by a new clarification callback.
+func (s *Sim) clarification(w http.ResponseWriter, _ *http.Request, req map[string]any) {
+	var errs fieldErrors
+	id := requireString(req, "general.payment_id", &errs)
+	code := requireString(req, "additional_data.additional_data.approval_code", &errs)
+	if len(errs) > 0 {
+		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[id]
+	switch {
+	case !ok:
+		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+		return
+	case p.Status != statusClarification:
+		writeError(w, http.StatusBadRequest, codeWrongState, "The payment does not wait for additional data (its status is "+p.Status+").", req, nil)
+		return
+	}
+	s.ack(w, id)
+	s.takeOTP(p, code)
+}
+
+// takeOTP judges an OTP the customer gave; the caller holds the lock.
+func (s *Sim) takeOTP(p *payment, code string) {
+	now := s.env.Clock.Now()
+	inTime := now.Before(p.OTPIssued.Add(s.lifetime))
+	right := subtle.ConstantTimeCompare([]byte(code), []byte(p.OTP)) == 1
+	if (inTime && right) || s.fault(FaultAcceptWrongOTP) {
+		s.finish(p, statusSuccess, "0", "Success")
+		return
+	}
+	s.askForOTP(p)
+}
+
+// finish ends a purchase with its final callback; the caller holds the lock.
+func (s *Sim) finish(p *payment, status, code, message string) {
+	p.Status, p.Updated, p.WaitUntil = status, s.env.Clock.Now(), nil
+	p.sale.Status, p.sale.Code, p.sale.Message = status, code, message
+	if !s.fault(FaultCallbackMissing) {
+		s.send(p, p.sale, false)
+	}
+}
+
+// customerAction serves /v2/customer/action/resend (document 001, Table 7): a new OTP, once the
+// previous one has expired, three times at most.
+func (s *Sim) customerAction(w http.ResponseWriter, r *http.Request, req map[string]any) {
+	if r.PathValue("action_name") != "resend" {
+		writeError(w, http.StatusNotFound, codeNotFound, "No customer action "+strconv.Quote(r.PathValue("action_name"))+"; this method has resend.", req, nil)
+		return
+	}
+	var errs fieldErrors
+	id := requireString(req, "general.payment_id", &errs)
+	requireString(req, "customer.ip_address", &errs)
+	if len(errs) > 0 {
+		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[id]
+	now := s.env.Clock.Now()
+	switch {
+	case !ok:
+		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+	case p.Status != statusClarification:
+		writeError(w, http.StatusBadRequest, codeWrongState, "The payment does not wait for an OTP (its status is "+p.Status+").", req, nil)
+	case now.Before(p.OTPIssued.Add(s.lifetime)) && !s.fault(FaultResendEarly):
+		writeError(w, http.StatusBadRequest, codeResendEarly, "A new OTP can be requested "+s.lifetime.String()+" after the previous one was created, not before.", req, nil)
+	case p.Resends >= MaxResends && !s.fault(FaultResendUnlimited):
+		writeError(w, http.StatusBadRequest, codeResendLimit, "A new OTP can be requested up to three times; this payment has had three.", req, nil)
+	default:
+		p.Resends++
+		s.ack(w, id)
+		s.sendOTP(p)
+	}
+}
+
+// refund refunds a successful purchase (document 001, Table 8): the whole remaining amount
+// without payment, or payment.amount with payment.currency.
+func (s *Sim) refund(w http.ResponseWriter, _ *http.Request, req map[string]any) {
+	var errs fieldErrors
+	id := requireString(req, "general.payment_id", &errs)
+	callbackURL := checkCallbackURL(req, &errs)
+	_, hasAmount := jsondoc.Get(req, "payment.amount")
+	_, hasCurrency := jsondoc.Get(req, "payment.currency")
+	var amount int64
+	if hasAmount {
+		amount = requireInt(req, "payment.amount", &errs)
+	}
+	currency := ""
+	if hasCurrency {
+		currency = requireString(req, "payment.currency", &errs)
+	}
+	switch {
+	case hasAmount && !hasCurrency && !s.fault(FaultRefundWithoutCurrency):
+		errs.add("payment.currency", "is required with payment.amount (a partial refund)")
+	case hasCurrency && !hasAmount:
+		errs.add("payment.amount", "is required with payment.currency (a partial refund)")
+	}
+	if len(errs) > 0 {
+		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.payments[id]
+	switch {
+	case !ok:
+		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+		return
+	case p.Status != statusSuccess && p.Status != statusPartlyRefunded:
+		writeError(w, http.StatusBadRequest, codeWrongState, "Only a successful payment can be refunded (its status is "+p.Status+").", req, nil)
+		return
+	case currency != "" && currency != p.Currency:
+		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The refund currency is not the payment's ("+p.Currency+").", req, fieldErrors{{"payment.currency", "must be " + p.Currency}})
+		return
+	}
+	remaining := p.Amount - p.Refunded
+	if !hasAmount {
+		amount = remaining
+	}
+	if amount > remaining {
+		writeError(w, http.StatusBadRequest, codeRefundAmount, "The refund amount is more than what remains of the payment ("+strconv.FormatInt(remaining, 10)+").", req, nil)
+		return
+	}
+	s.ack(w, id)
+	p.Refunded += amount
+	p.Status = statusPartlyRefunded
+	if p.Refunded == p.Amount {
+		p.Status = statusRefunded
+	}
+	p.Updated = s.env.Clock.Now()
+	op := s.newOperation("refund", amount, p.Currency)
+	op.Status, op.Code, op.Message = statusSuccess, "0", "Success"
+	if callbackURL != "" {
+		p.CallbackURL = callbackURL
+	}
+	s.send(p, op, false)
+}
+
+// runDue declines the purchases whose OTP did not come in time; the caller holds the lock.
+func (s *Sim) runDue(now time.Time) {
+	for _, p := range s.payments {
+		if p.WaitUntil != nil && !now.Before(*p.WaitUntil) && (p.Status == statusClarification || p.Status == statusAwaitingCustomer) {
+			s.finish(p, statusDecline, "20000", "General decline")
+		}
+	}
+}
