@@ -55,6 +55,9 @@ type Suite struct {
 	// Simulators are the provider simulators the embedded simulator serves (the suite's own at
 	// least); the harness knows no provider by itself.
 	Simulators []sim.Factory
+	// Signature, when set, describes for the report how the provider's messages are signed
+	// where that is a choice of the configuration (the Monetix signature variant).
+	Signature func(target.Provider) string
 }
 
 // Catalogue loads the suite's requirement catalogues from the embedded assets; it panics when they
@@ -294,6 +297,9 @@ func (s *Session) Target() report.Target {
 	}
 	if s.embedded != nil {
 		t.URL = "(in-process) " + t.URL
+	}
+	if s.Suite.Signature != nil {
+		t.Signature = s.Suite.Signature(s.Provider)
 	}
 	return t
 }

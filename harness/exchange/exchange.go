@@ -36,8 +36,10 @@ type Doer struct {
 type Request struct {
 	Op         string
 	PathParams map[string]string
-	Header     http.Header
-	Body       []byte
+	// Query is added to the URL (parameters of a GET such as a payment page's).
+	Query  url.Values
+	Header http.Header
+	Body   []byte
 }
 
 // Result is what came of a Request.
@@ -68,6 +70,9 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 		return nil, err
 	}
 	target := strings.TrimRight(d.BaseURL, "/") + expand(template, r.PathParams)
+	if len(r.Query) > 0 {
+		target += "?" + r.Query.Encode()
+	}
 	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: build request: %w", r.Op, err)

@@ -74,6 +74,9 @@ type Target struct {
 	Clock     string `json:"clock"`
 	OTPSource string `json:"otp_source"`
 	Callbacks bool   `json:"callbacks"`
+	// Signature says how messages are signed, where the provider's SDKs differ (the Monetix
+	// variant).
+	Signature string `json:"signature,omitempty"`
 }
 
 // Summary counts requirements and specs by status.

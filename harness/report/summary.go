@@ -23,7 +23,11 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 			fmt.Fprintf(w, "  %s: the label filter selected none of its specs\n", t.Suite)
 			continue
 		}
-		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource)
+		sig := ""
+		if t.Signature != "" {
+			sig = ", signature " + t.Signature
+		}
+		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s%s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource, sig)
 	}
 	s := r.Summary.Requirements
 	fmt.Fprintf(w, "  requirements: %d passed, %d failed, %d not run, %d not applicable, %d not covered (%d MUST not run)\n",

@@ -456,3 +456,7 @@ func arrayIndex(s string) (uint64, bool) {
 	}
 	return n, true
 }
+
+// Encode is the JSON encoding requests are sent in: as encoding/json writes it, without escaping
+// HTML characters.
+func (Monetix) Encode(v any) ([]byte, error) { return marshal(v) }

@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/signing"
 )
 
 // Simulator is the PAYCERT_TARGET value (and the default) that runs against the embedded
@@ -41,6 +42,9 @@ type Provider struct {
 	// WebhookPublicKey verifies webhook signatures (PEM or Base64); empty means ask the control
 	// API, or check Basic credentials only.
 	WebhookPublicKey string
+	// SignatureVariant names how the target builds Monetix signatures where the SDKs differ
+	// (signing.MonetixVariants; empty is the default).
+	SignatureVariant string
 }
 
 // Config is a run's target.
@@ -152,6 +156,7 @@ type fileProvider struct {
 	ShopID           string `yaml:"shop_id"`
 	ProjectID        string `yaml:"project_id"`
 	MerchantID       string `yaml:"merchant_id"`
+	SignatureVariant string `yaml:"signature_variant"`
 	WebhookPublicKey string `yaml:"webhook_public_key"`
 	SecretKey        string `yaml:"secret_key"`
 }
@@ -298,6 +303,12 @@ func Load(env Env, sc Scope) (Config, error) {
 			AccountID:        st.pick(EnvName(name, acc.setting), "providers."+name+"."+acc.key, fp.accountID(acc)),
 			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
 			WebhookPublicKey: st.pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), "providers."+name+".webhook_public_key", fp.WebhookPublicKey),
+		}
+		if name == "monetix" {
+			p.SignatureVariant = st.pick(EnvName(name, "SIGNATURE_VARIANT"), "providers."+name+".signature_variant", fp.SignatureVariant)
+			if _, err := signing.MonetixVariantNamed(p.SignatureVariant); err != nil {
+				fail(st.name(EnvName(name, "SIGNATURE_VARIANT")), err.Error())
+			}
 		}
 		if c.Embedded {
 			// A provider's own settings with no target would run a "certification" against

@@ -78,6 +78,9 @@ func Variables(providers []string) []string {
 		for _, s := range simSettings {
 			out = append(out, EnvName("SIM_"+p, settingName(p, s)))
 		}
+		if p == "monetix" {
+			out = append(out, EnvName(p, "SIGNATURE_VARIANT"))
+		}
 	}
 	sort.Strings(out)
 	return out
