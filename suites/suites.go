@@ -7,6 +7,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/suites/bepaid"
+	"github.com/paycert/paycert/suites/monetix"
 	"github.com/paycert/paycert/suites/paysage"
 )
 
@@ -21,6 +22,7 @@ type Entry struct {
 func All() []Entry {
 	all := []Entry{
 		{Suite: bepaid.Suite, Declare: bepaid.Declare},
+		{Suite: monetix.Suite, Declare: monetix.Declare},
 		{Suite: paysage.Suite, Declare: paysage.Declare},
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].Name < all[j].Name })

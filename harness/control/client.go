@@ -107,6 +107,13 @@ func (c *Client) SetState(ctx context.Context, provider, state string, params ma
 	return out, err
 }
 
+// ActAsCustomer does what the customer does on the provider's own page for transaction id:
+// action is "enter-phone" or "enter-otp", value what they type.
+func (c *Client) ActAsCustomer(ctx context.Context, provider, id, action, value string) error {
+	path := "/v1/providers/" + url.PathEscape(provider) + "/transactions/" + url.PathEscape(id) + "/customer"
+	return c.call(ctx, http.MethodPost, path, map[string]any{"action": action, "value": value}, nil)
+}
+
 // Reset forgets every transaction and moves the clock back to its start.
 func (c *Client) Reset(ctx context.Context) error {
 	return c.call(ctx, http.MethodPost, "/v1/reset", nil, nil)

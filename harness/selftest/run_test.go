@@ -17,6 +17,7 @@ import (
 const (
 	paysageSuite = "paysage"
 	bepaidSuite  = "bepaid"
+	monetixSuite = "monetix"
 )
 
 // paycertBinary is the paycert command, built once for all the runs of this package (with

@@ -13,6 +13,7 @@ import (
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
 	"github.com/paycert/paycert/harness/sim/beyag"
+	"github.com/paycert/paycert/harness/sim/monetix"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
 )
@@ -61,6 +62,44 @@ func TestNoSecretsInOutput(t *testing.T) {
 	}
 
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "Basic [REDACTED]")
+}
+
+// TestNoMonetixSecretsInOutput is the same search over a Monetix run: the project's secret key,
+// every phone number and every OTP the simulator sent (resends included) must not show.
+func TestNoMonetixSecretsInOutput(t *testing.T) {
+	const projectID, secretKey = "987654", "sk_live_5e4d3c2b1a0f9e8d7c6b5a4938271605"
+	l := simtest.Start(t, sim.Options{
+		Seed: 11, OTPDigits: 8, Faults: []string{"monetix.accept-wrong-otp"},
+		Providers:   []sim.Factory{monetix.Factory()},
+		Credentials: map[string]sim.Credentials{"monetix": {ID: projectID, Secret: secretKey}},
+	})
+	r := runSuite(t, monetixSuite, 3*time.Minute,
+		"PAYCERT_TARGET="+l.ProviderURL("monetix"),
+		"PAYCERT_CONTROL_URL="+l.ControlURL(),
+		"PAYCERT_MONETIX_PROJECT_ID="+projectID,
+		"PAYCERT_MONETIX_SECRET_KEY="+secretKey,
+		"PAYCERT_WAIT_TIMEOUT=2s",
+	)
+	if r.exit == 0 {
+		t.Fatalf("the run with a fault exited 0; the test needs failure output to search")
+	}
+	forbidden := map[string]string{secretKey: "the secret key"}
+	p, _ := l.Provider("monetix")
+	phones, otps := 0, 0
+	for _, sent := range p.(*monetix.Sim).Snapshot() {
+		if len(sent.Phone) == 11 {
+			forbidden[sent.Phone] = "a phone number"
+			phones++
+		}
+		for _, code := range sent.OTPs {
+			forbidden[code] = "an issued OTP"
+			otps++
+		}
+	}
+	if phones < 10 || otps < 10 {
+		t.Fatalf("the run made %d payments with phones and %d OTPs; too few for the search to mean anything", phones, otps)
+	}
+	assertNoLeak(t, r, forbidden, "[OTP]", "*******")
 }
 
 // TestNoBePaidSecretsInOutput is the same search over a bePaid run: its phone numbers are the

@@ -46,6 +46,7 @@ type payment struct {
 	// OTP state: the code, when it was created, how often a new one was asked for, and until
 	// when the platform waits for the OTP before declining the purchase.
 	OTP       string
+	OTPs      []string // every OTP sent, the current one last
 	OTPIssued time.Time
 	Resends   int
 	WaitUntil *time.Time
@@ -179,6 +180,7 @@ func (s *Sim) sendOTP(p *payment) {
 		digits = OTPDigits
 	}
 	p.OTP, p.OTPIssued = s.env.Rand.Digits(digits), now
+	p.OTPs = append(p.OTPs, p.OTP)
 	s.askForOTP(p)
 }
 

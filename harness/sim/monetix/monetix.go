@@ -158,3 +158,22 @@ func (s *Sim) Reset() {
 	s.payments = map[string]*payment{}
 	s.nextOpID = 0
 }
+
+// Sent is what the simulator sent a customer for one payment: the phone number and every OTP.
+type Sent struct {
+	PaymentID string
+	Phone     string
+	OTPs      []string
+}
+
+// Snapshot lists, for every payment, the phone number and the OTPs sent (for tests that search a
+// run's output for them).
+func (s *Sim) Snapshot() []Sent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Sent, 0, len(s.payments))
+	for _, p := range s.payments {
+		out = append(out, Sent{PaymentID: p.ID, Phone: p.Phone, OTPs: append([]string(nil), p.OTPs...)})
+	}
+	return out
+}
