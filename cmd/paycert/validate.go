@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
 	"github.com/paycert/paycert/suites"
@@ -32,6 +33,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	list := fs.Bool("list", false, "list the operations (of -provider, or of every provider) and the schema files, and stop")
 	var reqHeader headerFlag
 	fs.Var(&reqHeader, "request-header", `a header of the request a response answered, "Name: value" (repeatable); bePaid's check answer takes its shape from "X-API-Version: 3"`)
+	verifySig := fs.Bool("signature", false, "also verify the Monetix signature the body carries, with PAYCERT_MONETIX_SECRET_KEY (and PAYCERT_MONETIX_SIGNATURE_VARIANT) from the environment: a request, a callback, or Payment Page parameters (-schema schemas/monetix/payment-page-request.json)")
 	assetsDir := fs.String("assets", os.Getenv("PAYCERT_ASSETS_DIR"), "read specs and schemas from this checkout instead of the embedded copy")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
@@ -58,6 +60,13 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 		findings, err := validate.NewSchemas(assets).Check(file, body)
 		if err != nil {
 			return exitError, err
+		}
+		if *verifySig {
+			f, err := monetixSignature(body, false)
+			if err != nil {
+				return exitError, err
+			}
+			findings = append(findings, f...)
 		}
 		return verdictOf(stdout, "the body", file, file, findings), nil
 	}
@@ -121,7 +130,39 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
+	if *verifySig {
+		if *provider != "monetix" || *kind == "response" {
+			return exitError, errors.New("-signature verifies Monetix requests, callbacks and Payment Page parameters")
+		}
+		f, err := monetixSignature(body, callback)
+		if err != nil {
+			return exitError, err
+		}
+		findings = append(findings, f...)
+	}
 	return verdictOf(stdout, "the "+*kind, opID, schema, findings), nil
+}
+
+// monetixSignature verifies the Monetix signature a body carries, with the secret key and variant
+// from the environment; a signature that does not verify is a finding.
+func monetixSignature(body []byte, callback bool) (validate.Findings, error) {
+	secretVar, variantVar := target.EnvName("monetix", "SECRET_KEY"), target.EnvName("monetix", "SIGNATURE_VARIANT")
+	secret := os.Getenv(secretVar)
+	if secret == "" {
+		return nil, fmt.Errorf("-signature: %s is not set; the project's secret key is read from the environment only", secretVar)
+	}
+	m, err := signing.NewMonetix(secret, os.Getenv(variantVar))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", variantVar, err)
+	}
+	verify := m.Verify
+	if callback {
+		verify = m.VerifyCallback
+	}
+	if err := verify(body); err != nil {
+		return validate.Findings{{Where: "signature", Message: err.Error(), Rule: "providers-facts.md 2.2, variant " + m.Variant.Name}}, nil
+	}
+	return nil, nil
 }
 
 // verdictOf prints the result of a check and returns its exit status.
