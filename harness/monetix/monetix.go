@@ -8,6 +8,7 @@ package monetix
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -91,7 +92,7 @@ func (cl *Client) Call(ctx context.Context, c Call) (*exchange.Result, error) {
 	var body []byte
 	var err error
 	if c.Unsigned {
-		body, err = jsonBody(c.Body)
+		body, err = json.Marshal(c.Body)
 	} else {
 		body, err = signer.SignRequest(c.Body)
 	}
@@ -219,7 +220,7 @@ func (cl *Client) OpenPage(ctx context.Context, params map[string]any) (*exchang
 		case string:
 			q.Set(k, x)
 		case map[string]any, []any:
-			b, err := jsonBody(x)
+			b, err := json.Marshal(x)
 			if err != nil {
 				return nil, err
 			}
@@ -229,9 +230,4 @@ func (cl *Client) OpenPage(ctx context.Context, params map[string]any) (*exchang
 		}
 	}
 	return cl.doer.Do(ctx, exchange.Request{Op: OpPaymentPage, Query: q, Header: http.Header{"Accept": {"text/html"}}})
-}
-
-func jsonBody(v any) ([]byte, error) {
-	// The same encoding the signer signs: no HTML escaping, numbers as they are.
-	return signing.Monetix{}.Encode(v)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/paycert/paycert/harness/sim/monetix"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
+	"github.com/paycert/paycert/harness/target"
 )
 
 // TestNoSecretsInOutput runs the suite against a simulator in this process (so that the test
@@ -24,22 +25,8 @@ import (
 // a fault switched on, so that failure messages with exchanges are part of the output too.
 func TestNoSecretsInOutput(t *testing.T) {
 	const shopID, secretKey = "leak-test-shop", "sk_live_9f8e7d6c5b4a39281726354453627189"
-	l := simtest.Start(t, sim.Options{
-		Seed: 7, OTPDigits: 8, Faults: []string{"paysage.accept-wrong-otp"},
-		Providers:   []sim.Factory{paysage.Factory()},
-		Credentials: map[string]sim.Credentials{"paysage": {ID: shopID, Secret: secretKey}},
-	})
-
-	r := runSuite(t, paysageSuite, 3*time.Minute,
-		"PAYCERT_TARGET="+l.ProviderURL("paysage"),
-		"PAYCERT_CONTROL_URL="+l.ControlURL(),
-		"PAYCERT_PAYSAGE_SHOP_ID="+shopID,
-		"PAYCERT_PAYSAGE_SECRET_KEY="+secretKey,
-		"PAYCERT_WAIT_TIMEOUT=2s",
-	)
-	if r.exit == 0 {
-		t.Fatalf("the run with a fault exited 0; the test needs failure output to search")
-	}
+	l, r := runWithFault(t, paysage.Factory(), sim.Credentials{ID: shopID, Secret: secretKey},
+		sim.Options{Seed: 7, OTPDigits: 8, Faults: []string{"paysage.accept-wrong-otp"}})
 
 	forbidden := map[string]string{
 		secretKey: "the secret key",
@@ -68,21 +55,8 @@ func TestNoSecretsInOutput(t *testing.T) {
 // every phone number and every OTP the simulator sent (resends included) must not show.
 func TestNoMonetixSecretsInOutput(t *testing.T) {
 	const projectID, secretKey = "987654", "sk_live_5e4d3c2b1a0f9e8d7c6b5a4938271605"
-	l := simtest.Start(t, sim.Options{
-		Seed: 11, OTPDigits: 8, Faults: []string{"monetix.accept-wrong-otp"},
-		Providers:   []sim.Factory{monetix.Factory()},
-		Credentials: map[string]sim.Credentials{"monetix": {ID: projectID, Secret: secretKey}},
-	})
-	r := runSuite(t, monetixSuite, 3*time.Minute,
-		"PAYCERT_TARGET="+l.ProviderURL("monetix"),
-		"PAYCERT_CONTROL_URL="+l.ControlURL(),
-		"PAYCERT_MONETIX_PROJECT_ID="+projectID,
-		"PAYCERT_MONETIX_SECRET_KEY="+secretKey,
-		"PAYCERT_WAIT_TIMEOUT=2s",
-	)
-	if r.exit == 0 {
-		t.Fatalf("the run with a fault exited 0; the test needs failure output to search")
-	}
+	l, r := runWithFault(t, monetix.Factory(), sim.Credentials{ID: projectID, Secret: secretKey},
+		sim.Options{Seed: 11, OTPDigits: 8, Faults: []string{"monetix.accept-wrong-otp"}})
 	forbidden := map[string]string{secretKey: "the secret key"}
 	p, _ := l.Provider("monetix")
 	phones, otps := 0, 0
@@ -106,25 +80,33 @@ func TestNoMonetixSecretsInOutput(t *testing.T) {
 // document's public test numbers, so what must not show is the shop's secret key and credentials.
 func TestNoBePaidSecretsInOutput(t *testing.T) {
 	const shopID, secretKey = "leak-test-bepaid", "sk_live_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
-	l := simtest.Start(t, sim.Options{
-		Seed: 9, Faults: []string{"bepaid.wrong-test-result"},
-		Providers:   []sim.Factory{bepaid.Factory()},
-		Credentials: map[string]sim.Credentials{"bepaid": {ID: shopID, Secret: secretKey}},
-	})
-	r := runSuite(t, bepaidSuite, 3*time.Minute,
-		"PAYCERT_TARGET="+l.ProviderURL("bepaid"),
-		"PAYCERT_CONTROL_URL="+l.ControlURL(),
-		"PAYCERT_BEPAID_SHOP_ID="+shopID,
-		"PAYCERT_BEPAID_SECRET_KEY="+secretKey,
-		"PAYCERT_WAIT_TIMEOUT=2s",
-	)
-	if r.exit == 0 {
-		t.Fatalf("the run with a fault exited 0; the test needs failure output to search")
-	}
+	_, r := runWithFault(t, bepaid.Factory(), sim.Credentials{ID: shopID, Secret: secretKey},
+		sim.Options{Seed: 9, Faults: []string{"bepaid.wrong-test-result"}})
 	assertNoLeak(t, r, map[string]string{
 		secretKey: "the secret key",
 		base64.StdEncoding.EncodeToString([]byte(shopID + ":" + secretKey)): "the Basic credentials",
 	}, "Basic [REDACTED]")
+}
+
+// runWithFault serves the provider of f alone, with creds and a fault in opts, and runs its suite
+// (named as the provider) against it as an external target; the run must fail, so that failure
+// messages with exchanges are part of what a leak test searches.
+func runWithFault(t *testing.T, f sim.Factory, creds sim.Credentials, opts sim.Options) (*sim.Listening, run) {
+	t.Helper()
+	opts.Providers = []sim.Factory{f}
+	opts.Credentials = map[string]sim.Credentials{f.Name: creds}
+	l := simtest.Start(t, opts)
+	r := runSuite(t, f.Name, 3*time.Minute,
+		"PAYCERT_TARGET="+l.ProviderURL(f.Name),
+		"PAYCERT_CONTROL_URL="+l.ControlURL(),
+		target.EnvName(f.Name, target.AccountIDSetting(f.Name))+"="+creds.ID,
+		target.EnvName(f.Name, "SECRET_KEY")+"="+creds.Secret,
+		"PAYCERT_WAIT_TIMEOUT=2s",
+	)
+	if r.exit == 0 {
+		t.Fatalf("the run with fault %v exited 0; the test needs failure output to search", opts.Faults)
+	}
+	return l, r
 }
 
 // runTexts are what a run printed and every file of its report, by where they are.

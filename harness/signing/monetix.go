@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -157,14 +158,7 @@ func (m Monetix) SignRequest(doc map[string]any) ([]byte, error) {
 	if !ok {
 		return nil, errors.New("the request has no general object to put the signature in")
 	}
-	out := make(map[string]any, len(doc))
-	for k, v := range doc {
-		out[k] = v
-	}
-	g := make(map[string]any, len(general)+1)
-	for k, v := range general {
-		g[k] = v
-	}
+	out, g := maps.Clone(doc), maps.Clone(general)
 	g["signature"] = sig
 	out["general"] = g
 	return marshal(out)
@@ -187,11 +181,23 @@ func (m Monetix) verify(body []byte, callback bool) error {
 	if !ok {
 		return errors.New("the message is not a JSON object")
 	}
+	return m.verifyDoc(doc, callback)
+}
+
+// VerifyDoc is Verify of a request already decoded (with json.Number for numbers, or strings as
+// Payment Page parameters arrive).
+func (m Monetix) VerifyDoc(doc map[string]any) error { return m.verifyDoc(doc, false) }
+
+func (m Monetix) verifyDoc(doc map[string]any, callback bool) error {
 	got, ok := carriedSignature(doc)
 	if !ok {
 		return ErrNoSignature
 	}
-	want := m.HMAC(m.join(withoutSignature(doc, callback)))
+	norm, err := normalize(doc)
+	if err != nil {
+		return err
+	}
+	want := m.HMAC(m.join(withoutSignature(norm, callback)))
 	if !hmac.Equal([]byte(got), []byte(want)) {
 		return fmt.Errorf("the signature does not verify with the project's secret key (variant %s)", m.Variant.Name)
 	}
@@ -340,11 +346,8 @@ func scalar(v any) string {
 
 // normalize turns v into decoded JSON (objects, arrays, strings, json.Number, bools, nil).
 func normalize(v any) (any, error) {
-	switch v.(type) {
-	case map[string]any, []any, string, json.Number, bool, nil:
-		if ok := plainJSON(v); ok {
-			return v, nil
-		}
+	if plainJSON(v) {
+		return v, nil
 	}
 	data, err := marshal(v)
 	if err != nil {
@@ -456,7 +459,3 @@ func arrayIndex(s string) (uint64, bool) {
 	}
 	return n, true
 }
-
-// Encode is the JSON encoding requests are sent in: as encoding/json writes it, without escaping
-// HTML characters.
-func (Monetix) Encode(v any) ([]byte, error) { return marshal(v) }

@@ -304,7 +304,7 @@ func Load(env Env, sc Scope) (Config, error) {
 			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
 			WebhookPublicKey: st.pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), "providers."+name+".webhook_public_key", fp.WebhookPublicKey),
 		}
-		if name == "monetix" {
+		if acc.signatureVariants {
 			p.SignatureVariant = st.pick(EnvName(name, "SIGNATURE_VARIANT"), "providers."+name+".signature_variant", fp.SignatureVariant)
 			if _, err := signing.MonetixVariantNamed(p.SignatureVariant); err != nil {
 				fail(st.name(EnvName(name, "SIGNATURE_VARIANT")), err.Error())

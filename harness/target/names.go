@@ -30,39 +30,45 @@ var obsoleteSettings = map[string]string{
 }
 
 // providerSettings are the variables of each provider: PAYCERT_<P>_<setting>; simSettings those of
-// each provider on a served simulator: PAYCERT_SIM_<P>_<setting>. AccountID stands for the
+// each provider on a served simulator: PAYCERT_SIM_<P>_<setting>. accountID stands for the
 // provider's name of the merchant's ID (AccountIDSetting).
 var (
-	providerSettings = []string{"URL", AccountID, "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
-	simSettings      = []string{AccountID, "SECRET_KEY"}
+	providerSettings = []string{"URL", accountID, "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
+	simSettings      = []string{accountID, "SECRET_KEY"}
 )
 
-// AccountID stands, in the setting lists, for the setting of the merchant's ID, which each
+// accountID stands, in the setting lists, for the setting of the merchant's ID, which each
 // provider names its own way.
-const AccountID = "<ACCOUNT_ID>"
+const accountID = "<ACCOUNT_ID>"
 
-// account is how a provider's documents call the merchant's ID: the setting's suffix, the key in
-// the configuration file, and the words for messages.
-type account struct{ setting, key, noun string }
+// account is how a provider's documents call the merchant's ID (the setting's suffix, the key in
+// the configuration file, and the words for messages), and whether its signatures come in
+// variants a run must name (PAYCERT_<P>_SIGNATURE_VARIANT).
+type account struct {
+	setting, key, noun string
+	signatureVariants  bool
+}
 
-// AccountOf returns how the provider's documents name the merchant's ID: the project ID of
-// Monetix, the merchant ID of FreedomPay, the shop ID of the beGateway providers.
+// accountOf is what paycert knows of how a provider names its settings: the project ID of
+// Monetix, whose signature has variants; the merchant ID of FreedomPay; the shop ID of the
+// beGateway providers.
 func accountOf(provider string) account {
 	switch provider {
 	case "monetix":
-		return account{"PROJECT_ID", "project_id", "project ID"}
+		return account{"PROJECT_ID", "project_id", "project ID", true}
 	case "freedompay":
-		return account{"MERCHANT_ID", "merchant_id", "merchant ID"}
+		return account{"MERCHANT_ID", "merchant_id", "merchant ID", false}
 	}
-	return account{"SHOP_ID", "shop_id", "shop ID"}
+	return account{"SHOP_ID", "shop_id", "shop ID", false}
 }
 
 // AccountIDSetting is the setting suffix of the provider's merchant ID: EnvName(p,
 // AccountIDSetting(p)) is PAYCERT_PAYSAGE_SHOP_ID or PAYCERT_MONETIX_PROJECT_ID.
 func AccountIDSetting(provider string) string { return accountOf(provider).setting }
 
+// settingName is a setting of the lists above for one provider.
 func settingName(provider, setting string) string {
-	if setting == AccountID {
+	if setting == accountID {
 		return AccountIDSetting(provider)
 	}
 	return setting
@@ -78,7 +84,7 @@ func Variables(providers []string) []string {
 		for _, s := range simSettings {
 			out = append(out, EnvName("SIM_"+p, settingName(p, s)))
 		}
-		if p == "monetix" {
+		if accountOf(p).signatureVariants {
 			out = append(out, EnvName(p, "SIGNATURE_VARIANT"))
 		}
 	}

@@ -55,8 +55,8 @@ func (s specs) signature() bool {
 			conformance.Refused(res)
 			res = conformance.Must(cl.Operators(ctx))
 			Expect(res.Status).To(Equal(http.StatusOK), "a signed request is served\n%s", res.Describe())
-			unsigned := conformance.Must(cl.Call(ctx, mtx.Call{Op: mtx.OpOperators, PathParams: map[string]string{"operation_type": "sale"}, Body: jsondoc.Doc{"general": cl.General("")}, Signer: &other}))
-			conformance.Refused(unsigned)
+			wronglySigned := conformance.Must(cl.Call(ctx, mtx.Call{Op: mtx.OpOperators, PathParams: map[string]string{"operation_type": "sale"}, Body: jsondoc.Doc{"general": cl.General("")}, Signer: &other}))
+			conformance.Refused(wronglySigned)
 			// The refused purchase made nothing: the same payment_id is still free.
 			f.start(ctx)
 		})

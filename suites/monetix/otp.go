@@ -74,7 +74,7 @@ func (s specs) resend() bool {
 			conformance.Answered(res)
 			if res.Status == http.StatusOK {
 				conformance.Conforms(res, http.StatusOK)
-				f.acknowledged(res, res.Describe())
+				f.acknowledged(res)
 			} else {
 				conformance.Refused(res)
 			}

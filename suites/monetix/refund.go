@@ -21,7 +21,7 @@ func (s specs) refund() bool {
 			GinkgoHelper()
 			res := conformance.Must(cl.Call(ctx, mtx.Call{Op: mtx.OpRefund, Body: body}))
 			conformance.Conforms(res, http.StatusOK)
-			f.acknowledged(res, res.Describe())
+			f.acknowledged(res)
 			cb := f.next(ctx)
 			Expect(cb.str("operation.type")).To(Equal("refund"), "want the refund's callback\n%s", cb.describe(t))
 			Expect(cb.str("operation.status")).To(Equal(mtx.StatusSuccess), "want the refund successful\n%s", cb.describe(t))

@@ -15,6 +15,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
 	mtx "github.com/paycert/paycert/harness/monetix"
 	"github.com/paycert/paycert/harness/receiver"
@@ -85,11 +86,10 @@ func newClient(t *conformance.T) *mtx.Client {
 
 // flow is one purchase of a spec and the callbacks that came for it, in order.
 type flow struct {
-	t     *conformance.T
-	cl    *mtx.Client
-	p     mtx.Purchase
-	taken int
-	// got are the callbacks taken so far.
+	t  *conformance.T
+	cl *mtx.Client
+	p  mtx.Purchase
+	// got are the callbacks of the purchase taken so far, in order.
 	got []callback
 }
 
@@ -104,11 +104,9 @@ func newFlow(t *conformance.T, cl *mtx.Client) *flow {
 
 // acknowledged asserts the synchronous answer of a request that was accepted: 200, status
 // success, a request_id, and the request's project and payment.
-func (f *flow) acknowledged(res interface {
-	String(string) string
-	Int(string) (int64, bool)
-}, describe string) {
+func (f *flow) acknowledged(res *exchange.Result) {
 	GinkgoHelper()
+	describe := res.Describe()
 	Expect(res.String("status")).To(Equal("success"), "want the request acknowledged (status success)\n%s", describe)
 	Expect(res.String("request_id")).NotTo(BeEmpty(), "the acknowledgement has no request_id\n%s", describe)
 	Expect(res.String("payment_id")).To(Equal(f.p.PaymentID), "the acknowledgement names another payment\n%s", describe)
@@ -121,14 +119,11 @@ func (f *flow) start(ctx context.Context) {
 	GinkgoHelper()
 	res := conformance.Must(f.cl.Call(ctx, mtx.Call{Op: mtx.OpPurchase, Body: f.cl.PurchaseBody(f.p)}))
 	conformance.Conforms(res, http.StatusOK)
-	f.acknowledged(res, res.Describe())
+	f.acknowledged(res)
 }
 
 // callback is a callback of the purchase, decoded, with what the spec found in its body.
-type callback struct {
-	conformance.Webhook
-	op string
-}
+type callback struct{ conformance.Webhook }
 
 func (c callback) str(path string) string { return jsondoc.String(c.Value, path) }
 
@@ -142,19 +137,18 @@ func (f *flow) next(ctx context.Context) callback {
 	n := 0
 	d, err := inbox.Await(wctx, func(receiver.Delivery) bool {
 		n++
-		return n > f.taken
+		return n > len(f.got)
 	})
 	if err != nil {
-		Fail(fmt.Sprintf("callback %d of payment %s did not come to %s: %v", f.taken+1, f.p.PaymentID, inbox.URL(), err))
+		Fail(fmt.Sprintf("callback %d of payment %s did not come to %s: %v", len(f.got)+1, f.p.PaymentID, inbox.URL(), err))
 	}
-	f.taken++
 	v, _ := validate.DecodeJSON(d.Body)
 	op := mtx.OpPurchaseCallback
 	if jsondoc.String(v, "operation.type") == "refund" {
 		op = mtx.OpRefundCallback
 	}
 	findings := f.t.RecordInbound(op, d)
-	cb := callback{Webhook: conformance.Webhook{Delivery: d, Value: v, Findings: findings}, op: op}
+	cb := callback{conformance.Webhook{Delivery: d, Value: v, Findings: findings}}
 	f.got = append(f.got, cb)
 	return cb
 }
@@ -178,7 +172,7 @@ func (f *flow) submit(ctx context.Context, code string) {
 	GinkgoHelper()
 	res := conformance.Must(f.cl.Call(ctx, mtx.Call{Op: mtx.OpSubmitOTP, Body: f.cl.OTPBody(f.p.PaymentID, code)}))
 	conformance.Conforms(res, http.StatusOK)
-	f.acknowledged(res, res.Describe())
+	f.acknowledged(res)
 }
 
 // otp is the OTP the customer received for the purchase.

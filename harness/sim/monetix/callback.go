@@ -117,7 +117,7 @@ func (s *Sim) send(p *payment, op operation, clarification bool) {
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	s.env.Dispatcher.Send(sim.Callback{URL: p.CallbackURL, Header: h, Body: data, Retry: RetrySchedule()})
+	s.env.Dispatcher.Send(sim.Callback{URL: p.CallbackURL, Header: h, Body: data, Retry: s.retry})
 }
 
 // RetrySchedule is when a callback the merchant did not answer 2xx is sent again, counted from the

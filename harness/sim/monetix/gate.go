@@ -43,17 +43,54 @@ type payment struct {
 	// clarification callbacks go to the merchant).
 	Page bool
 
-	// OTP state: the code, when it was created, how often a new one was asked for, and until
-	// when the platform waits for the OTP before declining the purchase.
-	OTP       string
-	OTPs      []string // every OTP sent, the current one last
+	// OTP state: every OTP sent (the current one last), when the current one was created, and
+	// until when the platform waits for the OTP before declining the purchase.
+	OTPs      []string
 	OTPIssued time.Time
-	Resends   int
 	WaitUntil *time.Time
 
 	// sale is the purchase's operation; ProviderPaymentID is the operator's reference.
 	sale              operation
 	ProviderPaymentID string
+}
+
+// otp is the OTP sent last, "" before any.
+func (p *payment) otp() string {
+	if len(p.OTPs) == 0 {
+		return ""
+	}
+	return p.OTPs[len(p.OTPs)-1]
+}
+
+// resends is how often a new OTP was asked for.
+func (p *payment) resends() int { return max(0, len(p.OTPs)-1) }
+
+// refuseInvalid answers the error body when errs has problems, and reports whether it did.
+func refuseInvalid(w http.ResponseWriter, req map[string]any, errs fieldErrors) bool {
+	if len(errs) == 0 {
+		return false
+	}
+	writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+	return true
+}
+
+// find returns the payment id, or answers that there is none; the caller holds the lock.
+func (s *Sim) find(w http.ResponseWriter, req map[string]any, id string) (*payment, bool) {
+	p, ok := s.payments[id]
+	if !ok {
+		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+	}
+	return p, ok
+}
+
+// used reports whether the payment_id is already the project's, and answers so when it is; the
+// caller holds the lock.
+func (s *Sim) used(w http.ResponseWriter, req map[string]any, id string) bool {
+	if _, dup := s.payments[id]; !dup || s.fault(FaultDuplicatePaymentAllowed) {
+		return false
+	}
+	writeError(w, http.StatusBadRequest, codeDuplicate, "A payment with this payment_id already exists in the project.", req, nil)
+	return true
 }
 
 // signed serves h only to requests that are JSON objects signed with the project's secret and
@@ -73,7 +110,7 @@ func (s *Sim) signed(h func(http.ResponseWriter, *http.Request, map[string]any))
 			return
 		}
 		if !s.fault(FaultSignatureNotChecked) {
-			if err := s.signer.Verify(raw); err != nil {
+			if err := s.signer.VerifyDoc(req); err != nil {
 				msg := "Invalid signature."
 				if errors.Is(err, signing.ErrNoSignature) {
 					msg = "The request has no signature (general.signature)."
@@ -149,14 +186,12 @@ func (s *Sim) sale(w http.ResponseWriter, _ *http.Request, req map[string]any) {
 	}
 	amount := requireInt(req, "payment.amount", &errs)
 	callbackURL := checkCallbackURL(req, &errs)
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+	if refuseInvalid(w, req, errs) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, dup := s.payments[id]; dup && !s.fault(FaultDuplicatePaymentAllowed) {
-		writeError(w, http.StatusBadRequest, codeDuplicate, "A payment with this payment_id already exists in the project.", req, nil)
+	if s.used(w, req, id) {
 		return
 	}
 	now := s.env.Clock.Now()
@@ -179,8 +214,7 @@ func (s *Sim) sendOTP(p *payment) {
 	if digits == 0 {
 		digits = OTPDigits
 	}
-	p.OTP, p.OTPIssued = s.env.Rand.Digits(digits), now
-	p.OTPs = append(p.OTPs, p.OTP)
+	p.OTPs, p.OTPIssued = append(p.OTPs, s.env.Rand.Digits(digits)), now
 	s.askForOTP(p)
 }
 
@@ -202,18 +236,16 @@ func (s *Sim) clarification(w http.ResponseWriter, _ *http.Request, req map[stri
 	var errs fieldErrors
 	id := requireString(req, "general.payment_id", &errs)
 	code := requireString(req, "additional_data.additional_data.approval_code", &errs)
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+	if refuseInvalid(w, req, errs) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[id]
-	switch {
-	case !ok:
-		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+	p, ok := s.find(w, req, id)
+	if !ok {
 		return
-	case p.Status != statusClarification:
+	}
+	if p.Status != statusClarification {
 		writeError(w, http.StatusBadRequest, codeWrongState, "The payment does not wait for additional data (its status is "+p.Status+").", req, nil)
 		return
 	}
@@ -223,14 +255,17 @@ func (s *Sim) clarification(w http.ResponseWriter, _ *http.Request, req map[stri
 
 // takeOTP judges an OTP the customer gave; the caller holds the lock.
 func (s *Sim) takeOTP(p *payment, code string) {
-	now := s.env.Clock.Now()
-	inTime := now.Before(p.OTPIssued.Add(s.lifetime))
-	right := subtle.ConstantTimeCompare([]byte(code), []byte(p.OTP)) == 1
-	if (inTime && right) || s.fault(FaultAcceptWrongOTP) {
+	right := subtle.ConstantTimeCompare([]byte(code), []byte(p.otp())) == 1
+	if (s.live(p) && right) || s.fault(FaultAcceptWrongOTP) {
 		s.finish(p, statusSuccess, "0", "Success")
 		return
 	}
 	s.askForOTP(p)
+}
+
+// live reports whether the OTP sent last is still within its lifetime.
+func (s *Sim) live(p *payment) bool {
+	return s.env.Clock.Now().Before(p.OTPIssued.Add(s.lifetime))
 }
 
 // finish ends a purchase with its final callback; the caller holds the lock.
@@ -252,25 +287,23 @@ func (s *Sim) customerAction(w http.ResponseWriter, r *http.Request, req map[str
 	var errs fieldErrors
 	id := requireString(req, "general.payment_id", &errs)
 	requireString(req, "customer.ip_address", &errs)
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+	if refuseInvalid(w, req, errs) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[id]
-	now := s.env.Clock.Now()
+	p, ok := s.find(w, req, id)
+	if !ok {
+		return
+	}
 	switch {
-	case !ok:
-		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
 	case p.Status != statusClarification:
 		writeError(w, http.StatusBadRequest, codeWrongState, "The payment does not wait for an OTP (its status is "+p.Status+").", req, nil)
-	case now.Before(p.OTPIssued.Add(s.lifetime)) && !s.fault(FaultResendEarly):
+	case s.live(p) && !s.fault(FaultResendEarly):
 		writeError(w, http.StatusBadRequest, codeResendEarly, "A new OTP can be requested "+s.lifetime.String()+" after the previous one was created, not before.", req, nil)
-	case p.Resends >= MaxResends && !s.fault(FaultResendUnlimited):
+	case p.resends() >= MaxResends && !s.fault(FaultResendUnlimited):
 		writeError(w, http.StatusBadRequest, codeResendLimit, "A new OTP can be requested up to three times; this payment has had three.", req, nil)
 	default:
-		p.Resends++
 		s.ack(w, id)
 		s.sendOTP(p)
 	}
@@ -298,17 +331,16 @@ func (s *Sim) refund(w http.ResponseWriter, _ *http.Request, req map[string]any)
 	case hasCurrency && !hasAmount:
 		errs.add("payment.amount", "is required with payment.currency (a partial refund)")
 	}
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request does not match the method's parameters.", req, errs)
+	if refuseInvalid(w, req, errs) {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.payments[id]
-	switch {
-	case !ok:
-		writeError(w, http.StatusBadRequest, codeNotFound, "No payment with this payment_id in the project.", req, nil)
+	p, ok := s.find(w, req, id)
+	if !ok {
 		return
+	}
+	switch {
 	case p.Status != statusSuccess && p.Status != statusPartlyRefunded:
 		writeError(w, http.StatusBadRequest, codeWrongState, "Only a successful payment can be refunded (its status is "+p.Status+").", req, nil)
 		return

@@ -82,6 +82,7 @@ type Sim struct {
 	project  int64
 	signer   signing.Monetix
 	lifetime time.Duration
+	retry    []time.Duration
 
 	mu       sync.Mutex
 	payments map[string]*payment
@@ -98,9 +99,12 @@ func New(env sim.Env) (*Sim, error) {
 	if lifetime == 0 {
 		lifetime = DefaultOTPLifetime
 	}
+	signer, err := signing.NewMonetix(env.Credentials.Secret, "")
+	if err != nil {
+		return nil, err
+	}
 	s := &Sim{
-		env: env, project: project, lifetime: lifetime,
-		signer:   signing.Monetix{Secret: env.Credentials.Secret, Variant: mustVariant()},
+		env: env, project: project, lifetime: lifetime, signer: signer, retry: RetrySchedule(),
 		payments: map[string]*payment{},
 	}
 	env.Clock.OnAdvance(func(now time.Time) {
@@ -109,14 +113,6 @@ func New(env sim.Env) (*Sim, error) {
 		s.runDue(now)
 	})
 	return s, nil
-}
-
-func mustVariant() signing.MonetixVariant {
-	v, err := signing.MonetixVariantNamed(signing.DefaultMonetixVariant)
-	if err != nil {
-		panic(err)
-	}
-	return v
 }
 
 func (s *Sim) fault(kind string) bool { return s.env.Faults.On(Name + "." + kind) }
@@ -141,11 +137,11 @@ func (s *Sim) OTP(id string) (sim.OTPInfo, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.payments[id]
-	if !ok || p.OTP == "" {
+	if !ok || p.otp() == "" {
 		return sim.OTPInfo{}, false
 	}
 	exp := p.OTPIssued.Add(s.lifetime)
-	return sim.OTPInfo{OTP: p.OTP, IssuedAt: p.OTPIssued, ExpiresAt: &exp, Resends: p.Resends}, true
+	return sim.OTPInfo{OTP: p.otp(), IssuedAt: p.OTPIssued, ExpiresAt: &exp, Resends: p.resends()}, true
 }
 
 // WebhookKey is nil: Monetix callbacks are signed with the project's secret, not a key pair.

@@ -17,10 +17,10 @@ import (
 // required, besides the signature.
 var pageParams = []string{"project_id", "payment_id", "customer_id", "customer_first_name", "customer_last_name", "customer_email", "payment_currency", "payment_amount"}
 
-// PageInvocation turns the query of a Payment Page URL into the invocation parameters as the
+// pageInvocation turns the query of a Payment Page URL into the invocation parameters as the
 // merchant signed them: every parameter a string, payment_methods_options the object its JSON
 // text encodes (errata: the signature covers the object form).
-func PageInvocation(query map[string][]string) (map[string]any, error) {
+func pageInvocation(query map[string][]string) (map[string]any, error) {
 	out := map[string]any{}
 	for k, vs := range query {
 		if len(vs) == 0 {
@@ -52,14 +52,13 @@ test-control API does it for them (POST /control/v1/providers/monetix/transactio
 // paymentPage opens the checkout for a signed invocation (document 001, "Purchase by using
 // Payment Page"); the customer acts through the control API (CustomerAction).
 func (s *Sim) paymentPage(w http.ResponseWriter, r *http.Request) {
-	params, err := PageInvocation(r.URL.Query())
+	params, err := pageInvocation(r.URL.Query())
 	if err != nil {
 		writeError(w, http.StatusBadRequest, codeInvalidRequest, err.Error(), nil, fieldErrors{{"payment_methods_options", "must be a JSON object"}})
 		return
 	}
-	signed, _ := json.Marshal(params)
 	if !s.fault(FaultSignatureNotChecked) {
-		if err := s.signer.Verify(signed); err != nil {
+		if err := s.signer.VerifyDoc(params); err != nil {
 			writeError(w, http.StatusBadRequest, codeSignature, "Invalid signature.", nil, nil)
 			return
 		}
@@ -78,8 +77,7 @@ func (s *Sim) paymentPage(w http.ResponseWriter, r *http.Request) {
 	if m, ok := params["force_payment_method"].(string); ok && m != "mobile" {
 		errs.add("force_payment_method", "this method is mobile")
 	}
-	if len(errs) > 0 {
-		writeError(w, http.StatusBadRequest, codeInvalidRequest, "The invocation does not have the Payment Page parameters.", nil, errs)
+	if refuseInvalid(w, nil, errs) {
 		return
 	}
 	if perr != nil || project != s.project {
@@ -89,8 +87,7 @@ func (s *Sim) paymentPage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := params["payment_id"].(string)
-	if _, dup := s.payments[id]; dup && !s.fault(FaultDuplicatePaymentAllowed) {
-		writeError(w, http.StatusBadRequest, codeDuplicate, "A payment with this payment_id already exists in the project.", nil, nil)
+	if s.used(w, nil, id) {
 		return
 	}
 	now := s.env.Clock.Now()
