@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sort"
 	"strings"
 	"time"
@@ -169,13 +170,14 @@ func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))
 	}
-	findings, err := t.Spec.CheckBody(schema, d.Body)
+	findings, err := t.Spec.CheckMessage(schema, d.Header.Get("Content-Type"), d.Body)
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))
 	}
 	t.Rec.Add(record.Raw{
 		Provider: t.Suite.Provider, Operation: op, Direction: record.Inbound, Started: d.Received,
 		Method: d.Method, URL: d.Path, RequestHeader: d.Header, RequestBody: d.Body, Findings: findings,
+		Status: d.Answer.Status, ResponseHeader: http.Header{"Content-Type": {d.Answer.ContentType}}, ResponseBody: d.Answer.Body,
 	})
 	return findings
 }
@@ -187,7 +189,7 @@ type Webhook struct {
 	Findings validate.Findings
 }
 
-// AwaitWebhook waits, within the wait bound, for a delivery to the spec's inbox whose JSON value at
+// AwaitWebhook waits, within the wait bound, for a delivery to the spec's inbox whose value at
 // path satisfies match. Every delivery that arrived is checked against the callback operation op
 // and kept in the transcript, once; when none matches, the spec fails with how many came.
 func (t *T) AwaitWebhook(ctx context.Context, op, path string, match func(string) bool) Webhook {
@@ -196,7 +198,7 @@ func (t *T) AwaitWebhook(ctx context.Context, op, path string, match func(string
 	wctx, cancel := t.WaitContext(ctx)
 	defer cancel()
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
-		v, _ := validate.DecodeJSON(d.Body)
+		v, _ := validate.DecodeBody(d.Header.Get("Content-Type"), d.Body)
 		return match(jsondoc.String(v, path))
 	})
 	all := inbox.All()
@@ -204,7 +206,7 @@ func (t *T) AwaitWebhook(ctx context.Context, op, path string, match func(string
 	for _, got := range all {
 		findings := t.RecordInbound(op, got)
 		if err == nil && found.Body == nil && got.Received.Equal(d.Received) && string(got.Body) == string(d.Body) {
-			v, _ := validate.DecodeJSON(got.Body)
+			v, _ := validate.DecodeBody(got.Header.Get("Content-Type"), got.Body)
 			found = Webhook{Delivery: got, Value: v, Findings: findings}
 		}
 	}

@@ -36,6 +36,9 @@ type Doer struct {
 type Request struct {
 	Op         string
 	PathParams map[string]string
+	// Path, when set, is called instead of the operation's path template: a target that serves an
+	// operation the documents do not place (FreedomPay's resend) is told where by its settings.
+	Path string
 	// Query is added to the URL (parameters of a GET such as a payment page's).
 	Query  url.Values
 	Header http.Header
@@ -56,7 +59,8 @@ type Result struct {
 	Findings validate.Findings
 	// RequestFindings are those of the request alone (a negative spec sends a bad one on purpose).
 	RequestFindings validate.Findings
-	// Value is the answer decoded as JSON, or nil when it is not JSON.
+	// Value is the answer decoded as what its Content-Type says (JSON; a form or XML as a tree of
+	// strings), or nil when it cannot be.
 	Value any
 	// Exchange is the redacted record, for messages and reports.
 	Exchange record.Exchange
@@ -69,7 +73,11 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	target := strings.TrimRight(d.BaseURL, "/") + expand(template, r.PathParams)
+	p := expand(template, r.PathParams)
+	if r.Path != "" {
+		p = "/" + strings.TrimLeft(r.Path, "/")
+	}
+	target := strings.TrimRight(d.BaseURL, "/") + p
 	if len(r.Query) > 0 {
 		target += "?" + r.Query.Encode()
 	}
@@ -104,7 +112,7 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 			return nil, err
 		}
 		res.Findings = append(res.Findings, respFindings...)
-		if v, err := validate.DecodeJSON(res.Body); err == nil {
+		if v, err := validate.DecodeBody(res.Header.Get("Content-Type"), res.Body); err == nil {
 			res.Value = v
 		}
 	}

@@ -24,7 +24,19 @@ type Delivery struct {
 	Path     string
 	Header   http.Header
 	Body     []byte
+	// Answer is what the receiver answered.
+	Answer Answer
 }
+
+// Answer is how an inbox answers a delivery: the merchant's side of a callback.
+type Answer struct {
+	Status      int
+	ContentType string
+	Body        []byte
+}
+
+// OK is the answer of an inbox nobody told otherwise: 200 with the text "OK".
+var OK = Answer{Status: http.StatusOK, ContentType: "text/plain", Body: []byte("OK")}
 
 // Receiver is the HTTP server that inboxes live on.
 type Receiver struct {
@@ -96,6 +108,12 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	}
 	r.mu.Lock()
 	in, ok := r.inboxes[token]
+	r.mu.Unlock()
+	d.Answer = OK
+	if ok {
+		d.Answer = in.answer(d)
+	}
+	r.mu.Lock()
 	if !ok {
 		r.strays = append(r.strays, d)
 	}
@@ -103,8 +121,9 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if ok {
 		in.add(d)
 	}
-	w.Header().Set("Content-Type", "text/plain")
-	_, _ = io.WriteString(w, "OK")
+	w.Header().Set("Content-Type", d.Answer.ContentType)
+	w.WriteHeader(d.Answer.Status)
+	_, _ = w.Write(d.Answer.Body)
 }
 
 // Inbox holds the deliveries to one URL.
@@ -114,6 +133,29 @@ type Inbox struct {
 	mu         sync.Mutex
 	deliveries []Delivery
 	notify     chan struct{} // closed and replaced on every delivery
+	answerer   func(Delivery) Answer
+}
+
+// Answering sets how the inbox answers the deliveries that come from now on; nil restores OK.
+// The merchant's answer is part of some protocols (FreedomPay's result URL wants signed XML).
+func (in *Inbox) Answering(fn func(Delivery) Answer) {
+	in.mu.Lock()
+	in.answerer = fn
+	in.mu.Unlock()
+}
+
+func (in *Inbox) answer(d Delivery) Answer {
+	in.mu.Lock()
+	fn := in.answerer
+	in.mu.Unlock()
+	if fn == nil {
+		return OK
+	}
+	a := fn(d)
+	if a.Status == 0 {
+		a.Status = http.StatusOK
+	}
+	return a
 }
 
 // URL is where the target should send.

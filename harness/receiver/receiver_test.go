@@ -81,3 +81,42 @@ func TestAwaitWaitsAndGivesUp(t *testing.T) {
 		t.Errorf("want ErrNoDelivery, got %v", err)
 	}
 }
+
+func TestInboxAnswersAsTold(t *testing.T) {
+	r, err := receiver.Start("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	in := r.NewInbox("answers")
+	in.Answering(func(d receiver.Delivery) receiver.Answer {
+		if strings.Contains(string(d.Body), "fail") {
+			return receiver.Answer{Status: http.StatusServiceUnavailable, ContentType: "text/plain", Body: []byte("busy")}
+		}
+		return receiver.Answer{ContentType: "application/xml", Body: []byte("<response/>")}
+	})
+	for _, want := range []struct {
+		body   string
+		status int
+		ct     string
+	}{{"fail", 503, "text/plain"}, {"ok", 200, "application/xml"}} {
+		body := want.body
+		resp, err := http.Post(in.URL(), "text/plain", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want.status || resp.Header.Get("Content-Type") != want.ct {
+			t.Errorf("%s: answered %d %q, want %d %q", body, resp.StatusCode, resp.Header.Get("Content-Type"), want.status, want.ct)
+		}
+	}
+	all := in.All()
+	if len(all) != 2 || all[0].Answer.Status != 503 || string(all[1].Answer.Body) != "<response/>" {
+		t.Errorf("the deliveries do not keep their answers: %+v", all)
+	}
+	in.Answering(nil)
+	post(t, in.URL(), "again")
+	if got := in.All()[2].Answer; got.Status != 200 || string(got.Body) != "OK" {
+		t.Errorf("after Answering(nil): %+v", got)
+	}
+}

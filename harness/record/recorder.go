@@ -87,11 +87,11 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 			Method: raw.Method,
 			URL:    r.URL(raw.URL),
 			Header: r.Header(raw.RequestHeader),
-			Body:   r.Body(raw.RequestBody),
+			Body:   r.Message(raw.RequestHeader.Get("Content-Type"), raw.RequestBody),
 		},
 	}
 	if raw.Status != 0 || raw.ResponseBody != nil {
-		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: r.Body(raw.ResponseBody)}
+		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: r.Message(raw.ResponseHeader.Get("Content-Type"), raw.ResponseBody)}
 	}
 	if raw.Err != nil {
 		x.Error = r.String(raw.Err.Error())

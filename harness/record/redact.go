@@ -19,6 +19,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/paycert/paycert/harness/fields"
 )
 
 // Redactor removes secrets from text, headers and JSON bodies. It is safe for concurrent use;
@@ -49,7 +51,9 @@ var (
 	phoneKeys = map[string]bool{"account_number": true, "phone": true, "pg_abonent_phone": true, "pg_user_phone": true, "number": true}
 	otpKeys   = map[string]bool{"password": true, "approval_code": true, "pg_approval_code": true, "otp": true}
 	// secretKeys name the JSON fields, form fields and URL parameters whose values are secrets.
-	secretKeys = map[string]bool{"secret_key": true, "secret": true, "api_key": true, "apikey": true}
+	// pg_sig is FreedomPay's signature: an MD5 over the message and the secret key, kept out so that
+	// no report holds material to guess a short key from.
+	secretKeys = map[string]bool{"secret_key": true, "secret": true, "api_key": true, "apikey": true, "pg_sig": true}
 	// credentialHeaders carry credentials whole; their values are never kept.
 	credentialHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
 )
@@ -206,7 +210,7 @@ var (
 	// otpPair and phonePair find a field's value written as "key": "value", key=value or
 	// <key>value<, with JSON quotes possibly escaped (in a message quoting a body).
 	otpPair    = regexp.MustCompile(`(?i)\b(password|approval_code|pg_approval_code|otp)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
-	secretPair = regexp.MustCompile(`(?i)\b(secret_key|secret|api_key|apikey)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
+	secretPair = regexp.MustCompile(`(?i)\b(secret_key|secret|api_key|apikey|pg_sig)(\\?"?\s*[:=]\s*\\?"?|>)([^"\\&,;\s}<\[]+)`)
 	phonePair  = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
 )
 
@@ -268,6 +272,40 @@ func (r *Redactor) Body(body []byte) string {
 		}
 	}
 	return r.String(string(body))
+}
+
+// Message redacts a body of the given Content-Type: a form is shown one field a line
+// ("name=value") and an XML document re-indented, each with its secret, OTP and phone fields
+// masked as in a JSON body; anything else is redacted as Body does. A form or XML body that
+// cannot be read is redacted as free text.
+func (r *Redactor) Message(contentType string, body []byte) string {
+	switch {
+	case fields.IsForm(contentType):
+		if l, err := fields.ParseForm(contentType, body); err == nil {
+			return r.String(r.maskFields(l).Readable())
+		}
+	case fields.IsXML(contentType):
+		if root, l, err := fields.ParseXML(body); err == nil {
+			return r.String(strings.TrimRight(string(r.maskFields(l).XML(root)), "\n"))
+		}
+	default:
+		return r.Body(body)
+	}
+	return r.String(string(body))
+}
+
+func (r *Redactor) maskFields(l fields.List) fields.List {
+	out := l.Clone()
+	for i, f := range out {
+		if f.IsGroup() {
+			out[i].Fields = r.maskFields(f.Fields)
+			continue
+		}
+		if v, ok := r.maskValue(f.Value, f.Name).(string); ok {
+			out[i].Value = v
+		}
+	}
+	return out
 }
 
 func (r *Redactor) maskValue(v any, key string) any {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paycert/paycert/harness/fields"
 	"github.com/paycert/paycert/harness/record"
 )
 
@@ -131,6 +132,40 @@ func TestDistinctive(t *testing.T) {
 	} {
 		if got := record.Distinctive(s); got != want {
 			t.Errorf("Distinctive(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestFormsAndXMLAreShownReadablyAndMasked(t *testing.T) {
+	r := record.NewRedactor("Fp5ecretKey77")
+	form := fields.Of("pg_merchant_id", "552211", "pg_abonent_phone", "77000000002", "pg_approval_code", "077587",
+		"pg_salt", "x1", "pg_sig", "0123456789abcdef0123456789abcdef", "pg_description", "key Fp5ecretKey77")
+	ct, body, err := form.EncodeMultipart("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	xml := fields.Of("pg_status", "ok", "pg_user_phone", "77000000002", "pg_sig", "fedcba9876543210fedcba9876543210").XML("response")
+	for name, c := range map[string]struct {
+		ct   string
+		body []byte
+		kept []string
+	}{
+		"multipart":           {ct, body, []string{"pg_merchant_id=552211\n", "pg_abonent_phone=*******0002\n", "pg_approval_code=[OTP]\n", "pg_sig=[REDACTED]\n", "pg_description=key [REDACTED]"}},
+		"URL-encoded":         {fields.URLEncoded, []byte(form.Encode()), []string{"pg_abonent_phone=*******0002\n", "pg_approval_code=[OTP]\n", "pg_sig=[REDACTED]\n"}},
+		"XML":                 {"application/xml", xml, []string{"<response>\n  <pg_status>ok</pg_status>\n", "<pg_user_phone>*******0002</pg_user_phone>", "<pg_sig>[REDACTED]</pg_sig>"}},
+		"XML in a form field": {fields.URLEncoded, []byte(fields.Of("pg_xml", string(xml)).Encode()), []string{"<pg_user_phone>*******0002<", "<pg_sig>[REDACTED]<"}},
+		"XML labelled JSON":   {"application/json", xml, []string{"<pg_user_phone>*******0002<", "<pg_sig>[REDACTED]<"}},
+	} {
+		got := r.Message(c.ct, c.body)
+		for _, gone := range []string{"77000000002", "077587", "0123456789abcdef", "fedcba9876543210", "Fp5ecretKey77"} {
+			if strings.Contains(got, gone) {
+				t.Errorf("%s: %q left in\n%s", name, gone, got)
+			}
+		}
+		for _, k := range c.kept {
+			if !strings.Contains(got, k) {
+				t.Errorf("%s: %q not in\n%s", name, k, got)
+			}
 		}
 	}
 }

@@ -77,14 +77,20 @@ func (s *Spec) CheckResponse(opID string, reqHeader http.Header, status int, hea
 	return s.checkContent(resp.Value.Content, reqHeader, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status))
 }
 
-// CheckBody checks a message body against the schema at schemaFile (a path inside the assets, such
-// as "schemas/paysage/payment-request.json"). A body that is not JSON is one finding.
+// CheckBody checks a JSON message body against the schema at schemaFile (a path inside the assets,
+// such as "schemas/paysage/payment-request.json"). A body that is not JSON is one finding.
 func (s *Spec) CheckBody(schemaFile string, body []byte) (Findings, error) {
 	return s.bodies.Check(schemaFile, body)
 }
 
-// BodySchema returns the schema file (a path inside the assets) of the JSON request body of opID,
-// or of its response with the given status when status is not 0.
+// CheckMessage checks a body of the given Content-Type (JSON, a form or XML; see
+// Schemas.CheckMessage) against the schema at schemaFile.
+func (s *Spec) CheckMessage(schemaFile, contentType string, body []byte) (Findings, error) {
+	return s.bodies.CheckMessage(schemaFile, contentType, body, "")
+}
+
+// BodySchema returns the schema file (a path inside the assets) of the request body of opID, or of
+// its response with the given status when status is not 0.
 func (s *Spec) BodySchema(opID string, status int) (string, error) {
 	if status != 0 {
 		return s.ResponseSchema(opID, status, nil)
@@ -96,11 +102,11 @@ func (s *Spec) BodySchema(opID string, status int) (string, error) {
 	if op.route.Operation.RequestBody == nil || op.route.Operation.RequestBody.Value == nil {
 		return "", fmt.Errorf("operation %q has no request body", opID)
 	}
-	return s.jsonSchemaFile(op.route.Operation.RequestBody.Value.Content, nil, opID, status)
+	return s.contentSchemaFile(op.route.Operation.RequestBody.Value.Content, nil, opID, status)
 }
 
-// ResponseSchema returns the schema file of opID's JSON response with the given status, for a
-// request with the header reqHeader (nil when unknown; see SchemaByHeader).
+// ResponseSchema returns the schema file of opID's response with the given status, for a request
+// with the header reqHeader (nil when unknown; see SchemaByHeader).
 func (s *Spec) ResponseSchema(opID string, status int, reqHeader http.Header) (string, error) {
 	op, err := s.op(opID)
 	if err != nil {
@@ -110,13 +116,23 @@ func (s *Spec) ResponseSchema(opID string, status int, reqHeader http.Header) (s
 	if r == nil || r.Value == nil {
 		return "", fmt.Errorf("operation %q documents no status %d", opID, status)
 	}
-	return s.jsonSchemaFile(r.Value.Content, reqHeader, opID, status)
+	return s.contentSchemaFile(r.Value.Content, reqHeader, opID, status)
 }
 
-func (s *Spec) jsonSchemaFile(content openapi3.Content, reqHeader http.Header, opID string, status int) (string, error) {
+// contentSchemaFile is the schema of a body: its JSON media type's, or else that of the first
+// documented media type (by name) that has one; every media type of a body has the same schema.
+func (s *Spec) contentSchemaFile(content openapi3.Content, reqHeader http.Header, opID string, status int) (string, error) {
 	mt := content.Get("application/json")
 	if mt == nil || mt.Schema == nil {
-		return "", fmt.Errorf("operation %q has no JSON schema for status %d", opID, status)
+		for _, name := range sortedKeys(content) {
+			if m := content[name]; m != nil && m.Schema != nil {
+				mt = m
+				break
+			}
+		}
+	}
+	if mt == nil || mt.Schema == nil {
+		return "", fmt.Errorf("operation %q has no body schema for status %d", opID, status)
 	}
 	return s.mediaSchemaFile(mt, reqHeader)
 }
@@ -128,27 +144,19 @@ func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, con
 	}
 	mt := content.Get(mediaType)
 	if mt == nil {
-		var want []string
-		for k := range content {
-			want = append(want, k)
-		}
-		sort.Strings(want)
 		got := contentType
 		if got == "" {
 			got = "none"
 		}
-		f := Finding{Where: "header Content-Type", Message: fmt.Sprintf("want %s, got %s", strings.Join(want, " or "), got), Rule: rule}
-		// Still check the body against the one documented JSON schema, so that a wrong header
-		// does not hide a wrong body.
-		if jm := content.Get("application/json"); jm != nil && jm.Schema != nil {
-			file, err := s.mediaSchemaFile(jm, reqHeader)
-			if err != nil {
-				return nil, err
-			}
-			more, err := s.CheckBody(file, body)
-			return append(Findings{f}, more...), err
+		f := Finding{Where: "header Content-Type", Message: fmt.Sprintf("want %s, got %s", strings.Join(sortedKeys(content), " or "), got), Rule: rule}
+		// Still check the body, read as what it says it is, against the documented schema, so that
+		// a wrong header does not hide a wrong body.
+		file, err := s.contentSchemaFile(content, reqHeader, "", 0)
+		if err != nil {
+			return Findings{f}, nil
 		}
-		return Findings{f}, nil
+		more, err := s.bodies.CheckMessage(file, contentType, body, "")
+		return append(Findings{f}, more...), err
 	}
 	if mt.Schema == nil {
 		return nil, nil
@@ -157,7 +165,8 @@ func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, con
 	if err != nil {
 		return nil, err
 	}
-	return s.CheckBody(file, body)
+	xmlField, _ := mt.Extensions[XMLField].(string)
+	return s.bodies.CheckMessage(file, contentType, body, xmlField)
 }
 
 // SchemaByHeader is the media-type extension that picks a body's schema by a request header:
