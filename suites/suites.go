@@ -7,6 +7,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/suites/bepaid"
+	"github.com/paycert/paycert/suites/freedompay"
 	"github.com/paycert/paycert/suites/monetix"
 	"github.com/paycert/paycert/suites/paysage"
 )
@@ -22,6 +23,7 @@ type Entry struct {
 func All() []Entry {
 	all := []Entry{
 		{Suite: bepaid.Suite, Declare: bepaid.Declare},
+		{Suite: freedompay.Suite, Declare: freedompay.Declare},
 		{Suite: monetix.Suite, Declare: monetix.Declare},
 		{Suite: paysage.Suite, Declare: paysage.Declare},
 	}

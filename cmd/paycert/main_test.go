@@ -82,7 +82,7 @@ func TestValidateSaysWhatIsMissing(t *testing.T) {
 		args []string
 		want []string
 	}{
-		{[]string{body}, []string{"-provider (bepaid, monetix, paysage) with -op, or -schema FILE", "paycert validate -list"}},
+		{[]string{body}, []string{"-provider (bepaid, freedompay, monetix, paysage) with -op, or -schema FILE", "paycert validate -list"}},
 		{[]string{"-provider", "paysage", body}, []string{"-op is missing", "createPayment", "POST /beyag/transactions/payments", "paymentWebhook"}},
 		{[]string{"-provider", "paysage", "-op", "createPayment", body}, []string{"-kind is missing", "-kind request or -kind response"}},
 		{[]string{"-provider", "paysage", "-op", "createPaymnet", body}, []string{`did you mean "createPayment"?`}},

@@ -176,10 +176,17 @@ func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
 	}
 	t.Rec.Add(record.Raw{
 		Provider: t.Suite.Provider, Operation: op, Direction: record.Inbound, Started: d.Received,
-		Method: d.Method, URL: d.Path, RequestHeader: d.Header, RequestBody: d.Body, Findings: findings,
+		Method: d.Method, URL: d.Path + query(d.Query), RequestHeader: d.Header, RequestBody: d.Body, Findings: findings,
 		Status: d.Answer.Status, ResponseHeader: http.Header{"Content-Type": {d.Answer.ContentType}}, ResponseBody: d.Answer.Body,
 	})
 	return findings
+}
+
+func query(raw string) string {
+	if raw == "" {
+		return ""
+	}
+	return "?" + raw
 }
 
 // Webhook is a delivery to the spec's inbox, decoded, with what the spec found in its body.

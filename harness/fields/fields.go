@@ -107,6 +107,22 @@ func (f Field) clone() Field {
 	return f
 }
 
+// LastWins returns l as PHP reads a form into an array: of a name given more than once, the field
+// stays where it first stood and takes the last value.
+func (l List) LastWins() List {
+	out := make(List, 0, len(l))
+	at := map[string]int{}
+	for _, f := range l {
+		if i, ok := at[f.Name]; ok {
+			out[i] = f.clone()
+			continue
+		}
+		at[f.Name] = len(out)
+		out = append(out, f.clone())
+	}
+	return out
+}
+
 // Names returns the names of the top-level fields, sorted.
 func (l List) Names() []string {
 	out := make([]string, 0, len(l))

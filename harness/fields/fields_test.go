@@ -142,6 +142,9 @@ func TestListEditsCopy(t *testing.T) {
 	if !reflect.DeepEqual(w, Of("b", "2")) || !reflect.DeepEqual(set.Names(), []string{"a", "b", "c"}) {
 		t.Errorf("Without = %v, Names = %v", w, set.Names())
 	}
+	if got := Of("a", "1", "b", "2", "a", "3").LastWins(); !reflect.DeepEqual(got, Of("a", "3", "b", "2")) {
+		t.Errorf("LastWins = %v", got)
+	}
 	if got := Of("a", "1", "b", "x y").Readable(); got != "a=1\nb=x y" {
 		t.Errorf("Readable = %q", got)
 	}

@@ -22,8 +22,10 @@ type Delivery struct {
 	Received time.Time
 	Method   string
 	Path     string
-	Header   http.Header
-	Body     []byte
+	// Query is the URL's raw query (a callback sent by GET carries its fields there).
+	Query  string
+	Header http.Header
+	Body   []byte
 	// Answer is what the receiver answered.
 	Answer Answer
 }
@@ -100,12 +102,15 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "read body", http.StatusBadRequest)
 		return
 	}
-	d := Delivery{Received: time.Now(), Method: req.Method, Path: req.URL.Path, Header: req.Header.Clone(), Body: body}
+	d := Delivery{Received: time.Now(), Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Header: req.Header.Clone(), Body: body}
 	// A proxy in front may keep a path prefix (/prefix/hooks/…): the token follows the last /hooks/.
+	// What follows the token is the inbox's too (/hooks/<token>/result.php: a protocol that signs
+	// with the script name of the URL it calls wants one).
 	token := req.URL.Path
 	if i := strings.LastIndex(token, "/hooks/"); i >= 0 {
 		token = token[i+len("/hooks/"):]
 	}
+	token, _, _ = strings.Cut(token, "/")
 	r.mu.Lock()
 	in, ok := r.inboxes[token]
 	r.mu.Unlock()

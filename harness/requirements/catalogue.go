@@ -24,7 +24,7 @@ const (
 )
 
 // Flows are the flow labels a requirement may belong to (DESIGN.md, conventions).
-var Flows = []string{"init", "otp", "wrong-otp", "resend", "refund", "status", "callback", "validation", "test-phones", "signature", "operators", "payment-page"}
+var Flows = []string{"init", "pay", "otp", "wrong-otp", "resend", "refund", "status", "callback", "validation", "test-phones", "signature", "operators", "payment-page"}
 
 // Requirement is one testable statement.
 type Requirement struct {

@@ -15,9 +15,10 @@ import (
 
 // Suites the self-tests run.
 const (
-	paysageSuite = "paysage"
-	bepaidSuite  = "bepaid"
-	monetixSuite = "monetix"
+	paysageSuite    = "paysage"
+	bepaidSuite     = "bepaid"
+	monetixSuite    = "monetix"
+	freedompaySuite = "freedompay"
 )
 
 // paycertBinary is the paycert command, built once for all the runs of this package (with

@@ -13,6 +13,7 @@ import (
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
 	"github.com/paycert/paycert/harness/sim/beyag"
+	"github.com/paycert/paycert/harness/sim/freedompay"
 	"github.com/paycert/paycert/harness/sim/monetix"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
@@ -74,6 +75,36 @@ func TestNoMonetixSecretsInOutput(t *testing.T) {
 		t.Fatalf("the run made %d payments with phones and %d OTPs; too few for the search to mean anything", phones, otps)
 	}
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******")
+}
+
+// TestNoFreedomPaySecretsInOutput is the same search over a FreedomPay run: the merchant's secret
+// key, every phone number (but the public test phones, which spec names carry) and every approval
+// code the simulator sent must not show, and no pg_sig either (the transcripts mask it).
+func TestNoFreedomPaySecretsInOutput(t *testing.T) {
+	const merchantID, secretKey = "778899", "fp_live_9c8b7a6f5e4d3c2b1a09"
+	l, r := runWithFault(t, freedompay.Factory(), sim.Credentials{ID: merchantID, Secret: secretKey},
+		sim.Options{Seed: 13, OTPDigits: 8, Faults: []string{"freedompay.approval-any-code"}})
+	forbidden := map[string]string{secretKey: "the secret key"}
+	public := map[string]bool{}
+	for _, tp := range freedompay.TestPhones() {
+		public[tp.Phone] = true
+	}
+	p, _ := l.Provider("freedompay")
+	phones, codes := 0, 0
+	for _, sent := range p.(*freedompay.Sim).Snapshot() {
+		if len(sent.Phone) == 11 && !public[sent.Phone] {
+			forbidden[sent.Phone] = "a phone number"
+			phones++
+		}
+		for _, code := range sent.Codes {
+			forbidden[code] = "an issued approval code"
+			codes++
+		}
+	}
+	if phones < 10 || codes < 10 {
+		t.Fatalf("the run made %d payments with phones and %d codes; too few for the search to mean anything", phones, codes)
+	}
+	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "pg_sig=[REDACTED]")
 }
 
 // TestNoBePaidSecretsInOutput is the same search over a bePaid run: its phone numbers are the

@@ -64,7 +64,7 @@ func TestServedSimulatorAsTarget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Verdict != report.Conformant || len(rep.Targets) != 3 {
+	if rep.Verdict != report.Conformant || len(rep.Targets) != 4 {
 		t.Errorf("verdict %s with %d targets", rep.Verdict, len(rep.Targets))
 	}
 	for _, tg := range rep.Targets {

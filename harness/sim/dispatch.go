@@ -18,9 +18,17 @@ var RetrySchedule = []time.Duration{10 * time.Second, time.Minute, 5 * time.Minu
 
 // Callback is one HTTP request the simulator sends to a merchant.
 type Callback struct {
+	// Method is POST unless set (a GET carries its fields in URL).
+	Method string
 	URL    string
 	Header http.Header
 	Body   []byte
+	// Build, when set, makes the request of each attempt (1 for the first) in place of this
+	// one's URL, header and body, for a provider whose retries say they are retries.
+	Build func(attempt int) Callback
+	// Answered, when set, is told the merchant's answer to every attempt (status 0 when none
+	// came), for a provider whose merchant answers with something to act on.
+	Answered func(attempt, status int, body []byte)
 	// Retry is how long after the first attempt each further attempt is made, for a provider
 	// that documents its own schedule; nil means RetrySchedule.
 	Retry []time.Duration
@@ -125,7 +133,15 @@ func (d *Dispatcher) deliverDue() bool {
 	}
 	d.mu.Unlock()
 
-	status := d.attempt(p.cb)
+	cb := p.cb
+	if cb.Build != nil {
+		built := cb.Build(p.attempts + 1)
+		cb.Method, cb.URL, cb.Header, cb.Body = built.Method, built.URL, built.Header, built.Body
+	}
+	status, body := d.attempt(cb)
+	if p.cb.Answered != nil {
+		p.cb.Answered(p.attempts+1, status, body)
+	}
 
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -151,8 +167,9 @@ func (d *Dispatcher) remove(p *pending) {
 	}
 }
 
-// attempt sends the callback once and returns the merchant's status, 0 when none came.
-func (d *Dispatcher) attempt(cb Callback) int {
+// attempt sends the callback once and returns the merchant's status, 0 when none came, and the
+// first 64 KiB of the answer.
+func (d *Dispatcher) attempt(cb Callback) (int, []byte) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
@@ -162,16 +179,21 @@ func (d *Dispatcher) attempt(cb Callback) int {
 		case <-ctx.Done():
 		}
 	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, cb.URL, bytes.NewReader(cb.Body))
+	method := cb.Method
+	if method == "" {
+		method = http.MethodPost
+	}
+	req, err := http.NewRequestWithContext(ctx, method, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
-		return 0
+		return 0, nil
 	}
 	req.Header = cb.Header.Clone()
 	resp, err := d.http.Do(req)
 	if err != nil {
-		return 0
+		return 0, nil
 	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	_, _ = io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
-	return resp.StatusCode
+	return resp.StatusCode, body
 }

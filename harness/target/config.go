@@ -21,7 +21,6 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/paycert/paycert/harness/otp"
-	"github.com/paycert/paycert/harness/signing"
 )
 
 // Simulator is the PAYCERT_TARGET value (and the default) that runs against the embedded
@@ -42,9 +41,13 @@ type Provider struct {
 	// WebhookPublicKey verifies webhook signatures (PEM or Base64); empty means ask the control
 	// API, or check Basic credentials only.
 	WebhookPublicKey string
-	// SignatureVariant names how the target builds Monetix signatures where the SDKs differ
-	// (signing.MonetixVariants; empty is the default).
+	// SignatureVariant names how the target builds signatures where implementations differ
+	// (Monetix: signing.MonetixVariants; FreedomPay: signing.FreedomPayVariants); empty is the
+	// default.
 	SignatureVariant string
+	// ResendPath is where the target serves the request for a new approval code, for a provider
+	// whose documents do not give it (FreedomPay); empty is paycert's default.
+	ResendPath string
 }
 
 // Config is a run's target.
@@ -157,6 +160,7 @@ type fileProvider struct {
 	ProjectID        string `yaml:"project_id"`
 	MerchantID       string `yaml:"merchant_id"`
 	SignatureVariant string `yaml:"signature_variant"`
+	ResendPath       string `yaml:"resend_path"`
 	WebhookPublicKey string `yaml:"webhook_public_key"`
 	SecretKey        string `yaml:"secret_key"`
 }
@@ -304,10 +308,16 @@ func Load(env Env, sc Scope) (Config, error) {
 			SecretKey:        getenv(EnvName(name, "SECRET_KEY")),
 			WebhookPublicKey: st.pick(EnvName(name, "WEBHOOK_PUBLIC_KEY"), "providers."+name+".webhook_public_key", fp.WebhookPublicKey),
 		}
-		if acc.signatureVariants {
+		if acc.variant != nil {
 			p.SignatureVariant = st.pick(EnvName(name, "SIGNATURE_VARIANT"), "providers."+name+".signature_variant", fp.SignatureVariant)
-			if _, err := signing.MonetixVariantNamed(p.SignatureVariant); err != nil {
+			if err := acc.variant(p.SignatureVariant); err != nil {
 				fail(st.name(EnvName(name, "SIGNATURE_VARIANT")), err.Error())
+			}
+		}
+		if acc.resendPath {
+			p.ResendPath = st.pick(EnvName(name, "RESEND_PATH"), "providers."+name+".resend_path", fp.ResendPath)
+			if p.ResendPath != "" && (!strings.HasPrefix(p.ResendPath, "/") || strings.ContainsAny(p.ResendPath, "?# ")) {
+				fail(st.name(EnvName(name, "RESEND_PATH")), fmt.Sprintf("%q is not a path: give the path the target serves the resend at, starting with / (such as /mfs/resend_code)", p.ResendPath))
 			}
 		}
 		if c.Embedded {

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/paycert/paycert/harness/signing"
 )
 
 // settings paycert reads from the environment, but for each provider's own (providerSettings).
@@ -42,11 +44,14 @@ var (
 const accountID = "<ACCOUNT_ID>"
 
 // account is how a provider's documents call the merchant's ID (the setting's suffix, the key in
-// the configuration file, and the words for messages), and whether its signatures come in
-// variants a run must name (PAYCERT_<P>_SIGNATURE_VARIANT).
+// the configuration file, and the words for messages), whether its signatures come in variants a
+// run may name (PAYCERT_<P>_SIGNATURE_VARIANT), and whether the path of its resend request is a
+// setting because its documents do not give it (PAYCERT_<P>_RESEND_PATH).
 type account struct {
 	setting, key, noun string
-	signatureVariants  bool
+	// variant checks the name of a signature variant; nil for a signature without variants.
+	variant    func(name string) error
+	resendPath bool
 }
 
 // accountOf is what paycert knows of how a provider names its settings: the project ID of
@@ -55,11 +60,17 @@ type account struct {
 func accountOf(provider string) account {
 	switch provider {
 	case "monetix":
-		return account{"PROJECT_ID", "project_id", "project ID", true}
+		return account{setting: "PROJECT_ID", key: "project_id", noun: "project ID", variant: func(v string) error {
+			_, err := signing.MonetixVariantNamed(v)
+			return err
+		}}
 	case "freedompay":
-		return account{"MERCHANT_ID", "merchant_id", "merchant ID", false}
+		return account{setting: "MERCHANT_ID", key: "merchant_id", noun: "merchant ID", resendPath: true, variant: func(v string) error {
+			_, err := signing.NewFreedomPay("", v)
+			return err
+		}}
 	}
-	return account{"SHOP_ID", "shop_id", "shop ID", false}
+	return account{setting: "SHOP_ID", key: "shop_id", noun: "shop ID"}
 }
 
 // AccountIDSetting is the setting suffix of the provider's merchant ID: EnvName(p,
@@ -84,8 +95,11 @@ func Variables(providers []string) []string {
 		for _, s := range simSettings {
 			out = append(out, EnvName("SIM_"+p, settingName(p, s)))
 		}
-		if accountOf(p).signatureVariants {
+		if accountOf(p).variant != nil {
 			out = append(out, EnvName(p, "SIGNATURE_VARIANT"))
+		}
+		if accountOf(p).resendPath {
+			out = append(out, EnvName(p, "RESEND_PATH"))
 		}
 	}
 	sort.Strings(out)

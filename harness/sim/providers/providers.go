@@ -5,13 +5,14 @@ package providers
 import (
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/bepaid"
+	"github.com/paycert/paycert/harness/sim/freedompay"
 	"github.com/paycert/paycert/harness/sim/monetix"
 	"github.com/paycert/paycert/harness/sim/paysage"
 )
 
 // All returns the factories of every simulated provider.
 func All() []sim.Factory {
-	return []sim.Factory{bepaid.Factory(), monetix.Factory(), paysage.Factory()}
+	return []sim.Factory{bepaid.Factory(), freedompay.Factory(), monetix.Factory(), paysage.Factory()}
 }
 
 // Faults lists every fault the simulated providers can be switched into.

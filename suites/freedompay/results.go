@@ -1,0 +1,89 @@
+package freedompay
+
+import (
+	"net/http"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/paycert/paycert/harness/conformance"
+	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/signing"
+)
+
+// pastFirstRetry is past the first retry of a result call the merchant did not take: every half
+// hour (document "Result notify").
+const pastFirstRetry = 31 * time.Minute
+
+// merchant makes the spec's inbox answer result calls as a merchant does: with its signed XML,
+// status ok, or the given status when rejecting.
+func merchant(t *conformance.T, cl *fp.Client, status, description string) {
+	t.Inbox().Answering(func(d receiver.Delivery) receiver.Answer {
+		body := fp.MerchantAnswer(cl.Signer(), signing.ScriptName(d.Path), status, description)
+		return receiver.Answer{Status: http.StatusOK, ContentType: "application/xml; charset=utf-8", Body: body}
+	})
+}
+
+func (s specs) results() bool {
+	return Describe("Result URL (Result notify) and the merchant's answer", func() {
+		var t *conformance.T
+		var cl *fp.Client
+		conformance.Each(s.Handle, &t, &cl, newClient)
+
+		It("posts a successful payment's result with the documented fields and pg_result 1", s.Req("FPY-CB-001"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			merchant(t, cl, fp.StatusOK, "")
+			p.paid(ctx)
+			r := p.result(ctx, "1")
+			Expect(r.findings).To(BeEmpty(), "the result call does not match the spec\n%s", r.describe(t))
+			Expect(r.fields.Value("pg_order_id")).To(Equal(p.p.OrderID), "the result names another order\n%s", r.describe(t))
+			Expect(r.fields.Value("pg_amount")).To(BeElementOf(p.p.Amount, p.p.Amount+".00"), "the result's amount\n%s", r.describe(t))
+		})
+
+		It("posts a failed payment's result with pg_result 0", s.Req("FPY-CB-002"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77000000005")
+			merchant(t, cl, fp.StatusOK, "")
+			p.init(ctx)
+			refused(p.pay(ctx, ""))
+			r := p.result(ctx, "0")
+			Expect(r.findings).To(BeEmpty(), "the result call does not match the spec\n%s", r.describe(t))
+		})
+
+		It("calls the result URL again when the merchant did not answer 200", s.Req("FPY-CB-003"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			t.Inbox().Answering(func(receiver.Delivery) receiver.Answer {
+				return receiver.Answer{Status: http.StatusServiceUnavailable, ContentType: "text/plain", Body: []byte("busy")}
+			})
+			p.paid(ctx)
+			p.result(ctx, "1")
+			merchant(t, cl, fp.StatusOK, "")
+			n := len(t.Inbox().All())
+			Expect(t.Clock.Advance(ctx, pastFirstRetry)).To(Succeed())
+			wctx, cancel := t.WaitContext(ctx)
+			defer cancel()
+			_, err := t.Inbox().Await(wctx, func(receiver.Delivery) bool { n--; return n < 0 })
+			Expect(err).NotTo(HaveOccurred(), "the result URL was not called again 30 minutes after a 503")
+		})
+
+		It("revokes a payment the merchant rejects when pg_can_reject is 1", s.Req("FPY-CB-004"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			merchant(t, cl, fp.StatusRejected, "the order expired")
+			p.awaitCode(ctx)
+			ok(p.approve(ctx, p.code(ctx)), fp.StatusOK, fp.StatusProcess)
+			r := p.result(ctx, "1")
+			Expect(r.fields.Value("pg_can_reject")).To(Equal("1"), "the first result call of a payment lets the merchant reject it\n%s", r.describe(t))
+			p.settles(ctx, fp.PaymentRevoked, fp.PaymentFailed)
+		})
+
+		It("signs every result call with pg_salt and a pg_sig for the result URL's script name", s.Req("FPY-SIG-004"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			merchant(t, cl, fp.StatusOK, "")
+			p.paid(ctx)
+			r := p.result(ctx, "1")
+			Expect(r.fields.Value(signing.FreedomPaySalt)).NotTo(BeEmpty(), "the result call has no pg_salt\n%s", r.describe(t))
+			Expect(cl.Signer().Verify(signing.ScriptName(r.Path), r.fields)).To(Succeed(), "the result call's pg_sig does not verify\n%s", r.describe(t))
+		})
+	})
+}

@@ -1,0 +1,263 @@
+// Package freedompay is the FreedomPay mobile balance conformance suite (document 002 and
+// providers-facts.md section 3): init, pay from a phone, approval codes right and wrong, new
+// codes, status, the result URL and its merchant answer, pg_sig both ways, and the test phone
+// table. Declare adds it to a process's Ginkgo tree: `go test`/`ginkgo ./suites/freedompay` does
+// so in freedompay_suite_test.go, paycert run in the paycert binary.
+package freedompay
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/fields"
+	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/signing"
+	"github.com/paycert/paycert/harness/sim/providers"
+	"github.com/paycert/paycert/harness/target"
+)
+
+// Suite names the FreedomPay suite, its spec and its catalogue.
+var Suite = conformance.Suite{
+	Name:       "freedompay",
+	Title:      "FreedomPay mobile balance (Merchant API) conformance",
+	Provider:   fp.Provider,
+	SpecFile:   fp.SpecFile,
+	Catalogues: []string{"specs/freedompay.requirements.yaml"},
+	Simulators: providers.All(),
+	Signature: func(p target.Provider) string {
+		v := p.SignatureVariant
+		if v == "" {
+			v = signing.FreedomPayPositional
+		}
+		return "pg_sig MD5, " + v + " variant"
+	},
+}
+
+// Declare adds the FreedomPay suite to this process's Ginkgo tree and returns its handle. Call it
+// once, before RunSpecs.
+func Declare() *conformance.Handle {
+	h := conformance.Declare(Suite)
+	s := specs{h}
+	s.signature()
+	s.init()
+	s.pay()
+	s.approve()
+	s.resend()
+	s.status()
+	s.results()
+	s.testPhones()
+	return h
+}
+
+// specs declares the FreedomPay specs on the suite's handle.
+type specs struct{ *conformance.Handle }
+
+// newClient is the spec's FreedomPay client: the merchant's ID and secret, the configured
+// signature variant and resend path.
+func newClient(t *conformance.T) *fp.Client {
+	GinkgoHelper()
+	signer, err := signing.NewFreedomPay(t.Provider.SecretKey, t.Provider.SignatureVariant)
+	if err != nil {
+		Fail("harness error: " + err.Error())
+	}
+	cl, err := fp.New(t.Doer(), t.Provider.AccountID, signer, t.Provider.ResendPath)
+	if err != nil {
+		Fail(fmt.Sprintf("%s: %v", target.EnvName(fp.Provider, target.AccountIDSetting(fp.Provider)), err))
+	}
+	return cl
+}
+
+// call sends a request and fails the spec on a harness error or no answer.
+func call(ctx context.Context, cl *fp.Client, c fp.Call) *fp.Answer {
+	GinkgoHelper()
+	a, err := cl.Call(ctx, c)
+	conformance.Must(a.Result, err)
+	conformance.Answered(a.Result)
+	return a
+}
+
+// ok asserts an answer the spec documents (200, XML of the documented root and schema) whose
+// pg_status is one of want.
+func ok(a *fp.Answer, want ...string) {
+	GinkgoHelper()
+	conformance.Conforms(a.Result, http.StatusOK)
+	Expect(a.Value("pg_status")).To(BeElementOf(want), "want pg_status %v\n%s", want, a.Describe())
+}
+
+// refused asserts an error answer: 200 with pg_status error, a pg_error_code and a description
+// (providers-facts.md 3.4); the code's value is not judged (the code table was not found).
+func refused(a *fp.Answer) {
+	GinkgoHelper()
+	ok(a, fp.StatusError)
+	Expect(a.Value("pg_error_code")).NotTo(BeEmpty(), "an error answer carries pg_error_code\n%s", a.Describe())
+	Expect(a.Value("pg_error_description")).NotTo(BeEmpty(), "an error answer carries pg_error_description\n%s", a.Describe())
+}
+
+// payment is one payment of a spec: its client, what it was initialised with, and its ID.
+type payment struct {
+	t  *conformance.T
+	cl *fp.Client
+	p  fp.Payment
+	id string
+	// phone is the phone the payment is paid from; the run masks it.
+	phone string
+	// answers are the answers of the platform so far, in order (FPY-SIG-003 checks them all).
+	answers []*fp.Answer
+}
+
+// newPayment prepares a payment of the spec's own, whose result calls come to the spec's inbox
+// (when the target can reach it), paid from phone.
+func newPayment(t *conformance.T, cl *fp.Client, phone string) *payment {
+	GinkgoHelper()
+	resultURL := ""
+	if t.Receiver != nil {
+		resultURL = t.Inbox().URL() + "/result.php"
+	}
+	t.Redactor.AddPhone(phone)
+	return &payment{t: t, cl: cl, p: fp.NewPayment(resultURL), phone: phone}
+}
+
+func (p *payment) send(ctx context.Context, c fp.Call) *fp.Answer {
+	GinkgoHelper()
+	a := call(ctx, p.cl, c)
+	p.answers = append(p.answers, a)
+	return a
+}
+
+// init initialises the payment and asserts an ok answer with a pg_payment_id.
+func (p *payment) init(ctx context.Context) {
+	GinkgoHelper()
+	a := p.send(ctx, fp.Call{Op: fp.OpInit, Fields: fp.InitFields(p.p)})
+	ok(a, fp.StatusOK)
+	p.id = a.Value("pg_payment_id")
+	Expect(p.id).NotTo(BeEmpty(), "the init answer has no pg_payment_id\n%s", a.Describe())
+}
+
+// pay pays the payment from its phone, naming the operator when operator is not "".
+func (p *payment) pay(ctx context.Context, operator string) *fp.Answer {
+	GinkgoHelper()
+	return p.send(ctx, fp.Call{Op: fp.OpPay, Fields: fp.PayFields(p.id, p.phone, operator)})
+}
+
+// awaitCode initialises and pays the payment and asserts that an approval code was sent.
+func (p *payment) awaitCode(ctx context.Context) {
+	GinkgoHelper()
+	p.init(ctx)
+	a := p.pay(ctx, "")
+	ok(a, fp.StatusNeedApprove)
+	Expect(a.Value("pg_payment_id")).To(Equal(p.id), "the pay answer names another payment\n%s", a.Describe())
+}
+
+// code is the approval code the customer received last.
+func (p *payment) code(ctx context.Context) string {
+	GinkgoHelper()
+	return p.t.OTPFor(ctx, p.id, p.phone)
+}
+
+// approve sends an approval code.
+func (p *payment) approve(ctx context.Context, code string) *fp.Answer {
+	GinkgoHelper()
+	return p.send(ctx, fp.Call{Op: fp.OpApprove, Fields: fp.ApproveFields(p.id, code)})
+}
+
+// resend asks for a new code.
+func (p *payment) resend(ctx context.Context) *fp.Answer {
+	GinkgoHelper()
+	return p.send(ctx, fp.Call{Op: fp.OpResend, Fields: fp.IDFields(p.id)})
+}
+
+// status queries the payment and asserts an ok answer about it.
+func (p *payment) status(ctx context.Context) *fp.Answer {
+	GinkgoHelper()
+	a := p.send(ctx, fp.Call{Op: fp.OpStatus, Fields: fp.IDFields(p.id)})
+	ok(a, fp.StatusOK)
+	Expect(a.Value("pg_payment_id")).To(Equal(p.id), "the status answer names another payment\n%s", a.Describe())
+	return a
+}
+
+// settles polls the status until pg_payment_status is one of want or the wait bound passes; it
+// returns the last answer.
+func (p *payment) settles(ctx context.Context, want ...string) *fp.Answer {
+	GinkgoHelper()
+	wctx, cancel := p.t.WaitContext(ctx)
+	defer cancel()
+	var a *fp.Answer
+	Eventually(wctx, func() string {
+		a = p.status(ctx)
+		return a.Value("pg_payment_status")
+	}).WithPolling(p.t.PollInterval()).Should(BeElementOf(want), func() string {
+		return fmt.Sprintf("the payment's status did not become %v\n%s", want, a.Describe())
+	})
+	return a
+}
+
+// paid runs the payment to success: init, pay, the right code, ok or process, success.
+func (p *payment) paid(ctx context.Context) {
+	GinkgoHelper()
+	p.awaitCode(ctx)
+	ok(p.approve(ctx, p.code(ctx)), fp.StatusOK, fp.StatusProcess)
+	p.settles(ctx, fp.PaymentSuccess)
+}
+
+// result is a result call of the payment, read, with what the spec found in it.
+type result struct {
+	receiver.Delivery
+	fields   fields.List
+	findings []string
+}
+
+// result waits for the next result call of the payment whose pg_result is want ("1" or "0"),
+// keeps every call in the transcript checked against the spec, and returns it.
+func (p *payment) result(ctx context.Context, want string) result {
+	GinkgoHelper()
+	inbox := p.t.Inbox()
+	wctx, cancel := p.t.WaitContext(ctx)
+	defer cancel()
+	read := func(d receiver.Delivery) fields.List {
+		var l fields.List
+		if d.Method == http.MethodGet {
+			l, _ = fields.ParseQuery(d.Query)
+		} else {
+			l, _ = fields.ParseForm(d.Header.Get("Content-Type"), d.Body)
+		}
+		if x, ok := l.Get("pg_xml"); ok && len(l) == 1 {
+			_, l, _ = fields.ParseXML([]byte(x))
+		}
+		return l
+	}
+	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
+		l := read(d)
+		return l.Value("pg_payment_id") == p.id && l.Value("pg_result") == want
+	})
+	if err != nil {
+		Fail(fmt.Sprintf("no result call with pg_result %s for payment %s came to %s: %v", want, p.id, inbox.URL(), err))
+	}
+	r := result{Delivery: d, fields: read(d)}
+	for _, f := range p.t.RecordInbound(fp.OpResultNotify, d) {
+		r.findings = append(r.findings, f.String())
+	}
+	return r
+}
+
+// describe renders a result call for a failure message, redacted.
+func (r result) describe(t *conformance.T) string {
+	return fmt.Sprintf("result call %s %s:\n%s", r.Method, r.Path, t.Redactor.Message(r.Header.Get("Content-Type"), r.Body))
+}
+
+// wrong returns a code of the same length that is not code.
+func wrong(code string) string {
+	b := []byte(code)
+	for i := range b {
+		b[i] = '0' + (b[i]-'0'+1)%10
+	}
+	if len(b) == 0 {
+		return "000000"
+	}
+	return string(b)
+}
