@@ -8,7 +8,6 @@
 package fields
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -40,16 +39,6 @@ func (l List) Get(name string) (string, bool) {
 func (l List) Value(name string) string {
 	v, _ := l.Get(name)
 	return v
-}
-
-// Group returns the fields of the first group named name.
-func (l List) Group(name string) (List, bool) {
-	for _, f := range l {
-		if f.Name == name && f.IsGroup() {
-			return f.Fields, true
-		}
-	}
-	return nil, false
 }
 
 // Has reports whether a field (a value or a group) named name is there.
@@ -120,16 +109,6 @@ func (l List) LastWins() List {
 		at[f.Name] = len(out)
 		out = append(out, f.clone())
 	}
-	return out
-}
-
-// Names returns the names of the top-level fields, sorted.
-func (l List) Names() []string {
-	out := make([]string, 0, len(l))
-	for _, f := range l {
-		out = append(out, f.Name)
-	}
-	sort.Strings(out)
 	return out
 }
 

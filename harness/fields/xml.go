@@ -105,6 +105,19 @@ func readElement(dec *xml.Decoder, start xml.StartElement, depth int) (Field, er
 	}
 }
 
+// Unwrap returns the fields of the XML document a form carries in its one field xmlField (FreedomPay's
+// pg_xml), or l itself when the form is not that (xmlField "" never unwraps).
+func (l List) Unwrap(xmlField string) (List, error) {
+	if xmlField == "" || len(l) != 1 || l[0].Name != xmlField || l[0].IsGroup() {
+		return l, nil
+	}
+	_, inner, err := ParseXML([]byte(l[0].Value))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", xmlField, err)
+	}
+	return inner, nil
+}
+
 // XML writes l as an XML document with the given root element, the declaration first, one
 // element a line, children indented.
 func (l List) XML(root string) []byte {

@@ -36,6 +36,9 @@ const (
 	OpResultNotify = "resultNotify"
 )
 
+// XMLField is the form field that may carry a whole message as XML (providers-facts.md 3.1).
+const XMLField = "pg_xml"
+
 // DefaultResendPath is where paycert sends a resend request unless told otherwise: the documents
 // list "Resend code" but not its path (specs/freedompay.errata.yaml).
 const DefaultResendPath = "/mfs/resend_code"
@@ -54,9 +57,6 @@ const (
 	PaymentFailed  = "failed"
 	PaymentRevoked = "revoked"
 )
-
-// Operators are the operator codes of the Pay request (pg_payment_system_code).
-var Operators = []string{"ACTIVKZT", "ALTELKZT", "BEELINEKZT", "KCELLKZT", "TELE2KZT"}
 
 // Client calls one FreedomPay merchant.
 type Client struct {
@@ -77,9 +77,6 @@ func New(doer *exchange.Doer, merchant string, signer signing.FreedomPay, resend
 	}
 	return &Client{doer: doer, merchant: merchant, signer: signer, resendPath: resendPath}, nil
 }
-
-// Merchant is the merchant ID requests carry.
-func (cl *Client) Merchant() string { return cl.merchant }
 
 // Signer is what the client signs with.
 func (cl *Client) Signer() signing.FreedomPay { return cl.signer }
@@ -210,7 +207,7 @@ func NewPayment(resultURL string) Payment {
 // InitFields are the fields of an init request for p (providers-facts.md 3.2, Init).
 func InitFields(p Payment) fields.List {
 	l := fields.Of("pg_order_id", p.OrderID, "pg_amount", p.Amount, "pg_currency", "KZT", "pg_description", p.Description,
-		"pg_payment_method", "mobile_commerce", "pg_testing_mode", testing(p.Testing))
+		"pg_payment_method", "mobile_commerce", "pg_testing_mode", zeroOne(p.Testing))
 	if p.Lifetime != 0 {
 		l = append(l, fields.Of("pg_lifetime", strconv.Itoa(p.Lifetime))...)
 	}
@@ -220,7 +217,8 @@ func InitFields(p Payment) fields.List {
 	return l
 }
 
-func testing(b bool) string {
+// zeroOne writes a flag as the platform does.
+func zeroOne(b bool) string {
 	if b {
 		return "1"
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/probe"
+	"github.com/paycert/paycert/harness/sim/simtest"
 )
 
 var endpoints = []probe.Endpoint{
@@ -24,26 +25,6 @@ var endpoints = []probe.Endpoint{
 // client is what a run probes with: short timeout, no redirects followed.
 func client(timeout time.Duration) *http.Client {
 	return &http.Client{Timeout: timeout, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// listener is a TCP port that accepts connections and does with each what serve says.
-func listener(t *testing.T, serve func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go serve(c)
-		}
-	}()
-	return "http://" + ln.Addr().String()
 }
 
 // closedPort is an address nothing listens at.
@@ -83,8 +64,8 @@ func TestCheck(t *testing.T) {
 			c.Close()
 		}
 	})
-	silent := listener(t, func(c net.Conn) { silentConns <- c })
-	notHTTP := listener(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n"); c.Close() })
+	silent := simtest.Listen(t, func(c net.Conn) { silentConns <- c })
+	notHTTP := simtest.Listen(t, func(c net.Conn) { _, _ = io.WriteString(c, "SSH-2.0-OpenSSH_9.2\r\n"); c.Close() })
 
 	cases := []struct {
 		name, url string

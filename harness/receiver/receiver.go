@@ -113,17 +113,13 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	token, _, _ = strings.Cut(token, "/")
 	r.mu.Lock()
 	in, ok := r.inboxes[token]
-	r.mu.Unlock()
-	d.Answer = OK
-	if ok {
-		d.Answer = in.answer(d)
-	}
-	r.mu.Lock()
 	if !ok {
+		d.Answer = OK
 		r.strays = append(r.strays, d)
 	}
 	r.mu.Unlock()
 	if ok {
+		d.Answer = in.answer(d)
 		in.add(d)
 	}
 	w.Header().Set("Content-Type", d.Answer.ContentType)

@@ -34,20 +34,16 @@ func TestNoSecretsInOutput(t *testing.T) {
 		base64.StdEncoding.EncodeToString([]byte(shopID + ":" + secretKey)): "the Basic credentials",
 	}
 	p, _ := l.Provider("paysage")
-	phones, otps := 0, 0
+	var phones, otps []string
 	for _, tx := range p.(*beyag.Engine).Snapshot() {
 		if acc, _ := tx.Section["account_number"].(string); len(acc) == 11 {
-			forbidden[acc] = "a phone number"
-			phones++
+			phones = append(phones, acc)
 		}
 		if tx.OTP != "" {
-			forbidden[tx.OTP] = "an issued OTP"
-			otps++
+			otps = append(otps, tx.OTP)
 		}
 	}
-	if phones < 10 || otps < 10 {
-		t.Fatalf("the run made %d payments with phones and %d OTPs; too few for the search to mean anything", phones, otps)
-	}
+	forbidSent(t, forbidden, phones, otps)
 
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "Basic [REDACTED]")
 }
@@ -60,20 +56,14 @@ func TestNoMonetixSecretsInOutput(t *testing.T) {
 		sim.Options{Seed: 11, OTPDigits: 8, Faults: []string{"monetix.accept-wrong-otp"}})
 	forbidden := map[string]string{secretKey: "the secret key"}
 	p, _ := l.Provider("monetix")
-	phones, otps := 0, 0
+	var phones, otps []string
 	for _, sent := range p.(*monetix.Sim).Snapshot() {
 		if len(sent.Phone) == 11 {
-			forbidden[sent.Phone] = "a phone number"
-			phones++
+			phones = append(phones, sent.Phone)
 		}
-		for _, code := range sent.OTPs {
-			forbidden[code] = "an issued OTP"
-			otps++
-		}
+		otps = append(otps, sent.OTPs...)
 	}
-	if phones < 10 || otps < 10 {
-		t.Fatalf("the run made %d payments with phones and %d OTPs; too few for the search to mean anything", phones, otps)
-	}
+	forbidSent(t, forbidden, phones, otps)
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******")
 }
 
@@ -90,20 +80,14 @@ func TestNoFreedomPaySecretsInOutput(t *testing.T) {
 		public[tp.Phone] = true
 	}
 	p, _ := l.Provider("freedompay")
-	phones, codes := 0, 0
+	var phones, codes []string
 	for _, sent := range p.(*freedompay.Sim).Snapshot() {
 		if len(sent.Phone) == 11 && !public[sent.Phone] {
-			forbidden[sent.Phone] = "a phone number"
-			phones++
+			phones = append(phones, sent.Phone)
 		}
-		for _, code := range sent.Codes {
-			forbidden[code] = "an issued approval code"
-			codes++
-		}
+		codes = append(codes, sent.Codes...)
 	}
-	if phones < 10 || codes < 10 {
-		t.Fatalf("the run made %d payments with phones and %d codes; too few for the search to mean anything", phones, codes)
-	}
+	forbidSent(t, forbidden, phones, codes)
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "pg_sig=[REDACTED]")
 }
 
@@ -117,6 +101,22 @@ func TestNoBePaidSecretsInOutput(t *testing.T) {
 		secretKey: "the secret key",
 		base64.StdEncoding.EncodeToString([]byte(shopID + ":" + secretKey)): "the Basic credentials",
 	}, "Basic [REDACTED]")
+}
+
+// forbidSent adds the phone numbers and the OTPs a simulator sent during a run to what must not
+// show in its output, and stops the test when there are too few of either for the search to mean
+// anything.
+func forbidSent(t *testing.T, forbidden map[string]string, phones, otps []string) {
+	t.Helper()
+	for _, phone := range phones {
+		forbidden[phone] = "a phone number"
+	}
+	for _, otp := range otps {
+		forbidden[otp] = "an issued OTP"
+	}
+	if len(phones) < 10 || len(otps) < 10 {
+		t.Fatalf("the run made %d payments with phones and sent %d OTPs; too few for the search to mean anything", len(phones), len(otps))
+	}
 }
 
 // runWithFault serves the provider of f alone, with creds and a fault in opts, and runs its suite

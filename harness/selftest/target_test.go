@@ -39,11 +39,11 @@ func TestUnusableTargetStopsAtOnce(t *testing.T) {
 		defer ln.Close()
 		return "http://" + ln.Addr().String()
 	}()
-	silent := listen(t, func(c net.Conn) {
+	silent := simtest.Listen(t, func(c net.Conn) {
 		<-t.Context().Done()
 		c.Close()
 	})
-	resets := listen(t, func(c net.Conn) {
+	resets := simtest.Listen(t, func(c net.Conn) {
 		if tcp, ok := c.(*net.TCPConn); ok {
 			_ = tcp.SetLinger(0)
 		}
@@ -167,26 +167,6 @@ func TestTargetGoingAwayMidRun(t *testing.T) {
 			}
 		})
 	}
-}
-
-// listen accepts connections on a loopback port and hands each to serve, until the test ends.
-func listen(t *testing.T, serve func(net.Conn)) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go serve(c)
-		}
-	}()
-	return "http://" + ln.Addr().String()
 }
 
 // TestInterruptedRunWritesItsReport: Ctrl-C in the middle of a run (on the real clock, so that it

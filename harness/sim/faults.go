@@ -15,11 +15,20 @@ type Fault struct {
 	Requirement string
 }
 
+// NewFault is the fault kind of a provider ("signature-not-checked" of "monetix"): its name is
+// "<provider>.<kind>", the name PAYCERT_SIM_FAULTS takes.
+func NewFault(provider, kind, description, requirement string) Fault {
+	return Fault{Name: provider + "." + kind, Description: description, Requirement: requirement}
+}
+
 // Faults is the set of faults switched on.
 type Faults map[string]bool
 
 // On reports whether the named fault is switched on.
 func (f Faults) On(name string) bool { return f[name] }
+
+// Of reports whether the fault kind of provider (NewFault) is switched on.
+func (f Faults) Of(provider, kind string) bool { return f[provider+"."+kind] }
 
 // Names lists the faults switched on, sorted.
 func (f Faults) Names() []string {

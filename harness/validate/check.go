@@ -9,7 +9,6 @@ import (
 	"mime"
 	"net/http"
 	"path"
-	"sort"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -207,12 +206,7 @@ func (s *Spec) schemaFile(ref *openapi3.SchemaRef) (string, error) {
 }
 
 func documentedStatuses(op *openapi3.Operation) []string {
-	var out []string
-	for k := range op.Responses.Map() {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return sortedKeys(op.Responses.Map())
 }
 
 // checkSecurity is the authentication hook of the envelope check: it only looks at the shape of

@@ -32,12 +32,8 @@ func (s *Schemas) CheckMessage(file, contentType string, body []byte, xmlField s
 		if err != nil {
 			return Findings{{Where: "body", Message: "not a form: " + err.Error() + "; the body starts " + strconv.Quote(prefix(body, 80)), Rule: file}}, nil
 		}
-		if xml, ok := l.Get(xmlField); ok && xmlField != "" && len(l) == 1 {
-			_, inner, err := fields.ParseXML([]byte(xml))
-			if err != nil {
-				return Findings{{Where: "body/" + xmlField, Message: err.Error(), Rule: file}}, nil
-			}
-			l = inner
+		if l, err = l.Unwrap(xmlField); err != nil {
+			return Findings{{Where: "body/" + xmlField, Message: err.Error(), Rule: file}}, nil
 		}
 		return s.checkFields(file, l)
 	case fields.IsXML(contentType):
@@ -68,8 +64,14 @@ func (s *Schemas) checkFields(file string, l fields.List) (Findings, error) {
 	return s.check(sch, file, Typed([]*jsonschema.Schema{sch}, l))
 }
 
-// xmlRoot is the root element the schema file names for XML documents ("" when it names none).
+// xmlRoot is the root element the schema file names for XML documents ("" when it names none),
+// read from the file once.
 func (s *Schemas) xmlRoot(file string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if root, ok := s.roots[file]; ok {
+		return root, nil
+	}
 	data, err := fs.ReadFile(s.fsys, fsPath(file))
 	if err != nil {
 		return "", fmt.Errorf("read schema %q: %w", file, err)
@@ -82,6 +84,7 @@ func (s *Schemas) xmlRoot(file string) (string, error) {
 	if err := json.Unmarshal(data, &top); err != nil {
 		return "", fmt.Errorf("schema %q: %w", file, err)
 	}
+	s.roots[file] = top.XML.Name
 	return top.XML.Name, nil
 }
 

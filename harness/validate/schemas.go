@@ -27,6 +27,7 @@ type Schemas struct {
 
 	mu    sync.Mutex
 	cache map[string]*jsonschema.Schema
+	roots map[string]string // the XML root element each schema file names, read once
 }
 
 // NewSchemas returns a checker over the schema files of fsys (paths such as
@@ -46,7 +47,7 @@ func NewSchemas(fsys fs.FS) *Schemas {
 		}
 		return f, nil
 	}
-	return &Schemas{fsys: fsys, compiler: c, cache: map[string]*jsonschema.Schema{}}
+	return &Schemas{fsys: fsys, compiler: c, cache: map[string]*jsonschema.Schema{}, roots: map[string]string{}}
 }
 
 func (s *Schemas) compile(file string) (*jsonschema.Schema, error) {

@@ -226,9 +226,7 @@ func (p *payment) result(ctx context.Context, want string) result {
 		} else {
 			l, _ = fields.ParseForm(d.Header.Get("Content-Type"), d.Body)
 		}
-		if x, ok := l.Get("pg_xml"); ok && len(l) == 1 {
-			_, l, _ = fields.ParseXML([]byte(x))
-		}
+		l, _ = l.Unwrap(fp.XMLField)
 		return l
 	}
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {

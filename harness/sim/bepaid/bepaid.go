@@ -36,7 +36,7 @@ func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 // Faults are the deliberate departures the bePaid simulator can be switched into, each with the
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault { return beyag.NewFault(Name, kind, desc, req) }
+	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(FaultWrongTestResult, "the test number 375290000000 pays successfully instead of failing for insufficient funds", "BPD-TEST-004"),
 		f(FaultV3AsV2, "a service check with X-API-Version 3 is answered in the v2 shape", "BPD-CHECK-002"),

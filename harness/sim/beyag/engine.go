@@ -99,7 +99,7 @@ func New(cfg Config, env sim.Env) (*Engine, error) {
 }
 
 // Fault reports whether a fault of this provider is switched on.
-func (e *Engine) Fault(kind string) bool { return e.env.Faults.On(e.cfg.Provider + "." + kind) }
+func (e *Engine) Fault(kind string) bool { return e.env.Faults.Of(e.cfg.Provider, kind) }
 
 // Env is the simulator environment.
 func (e *Engine) Env() sim.Env { return e.env }
@@ -323,10 +323,4 @@ func (e *Engine) Snapshot() []Tx {
 // be switched into faults.
 func Factory(cfg Config, faults []sim.Fault) sim.Factory {
 	return sim.Factory{Name: cfg.Provider, Faults: faults, New: func(env sim.Env) (sim.Provider, error) { return New(cfg, env) }}
-}
-
-// NewFault describes a fault of a beGateway provider: its name is "<provider>.<kind>", and
-// requirement is what the suite must then report failed.
-func NewFault(provider, kind, description, requirement string) sim.Fault {
-	return sim.Fault{Name: provider + "." + kind, Description: description, Requirement: requirement}
 }

@@ -15,6 +15,9 @@ import (
 	"github.com/paycert/paycert/harness/signing"
 )
 
+// xmlField is the form field that may carry a whole message as XML (providers-facts.md 3.1).
+const xmlField = "pg_xml"
+
 // request is a request as a script of the platform reads it.
 type request struct {
 	fields.List
@@ -80,12 +83,8 @@ func readRequest(w http.ResponseWriter, r *http.Request) (fields.List, error) {
 	if err != nil {
 		return nil, err
 	}
-	if xml, ok := l.Get("pg_xml"); ok && len(l) == 1 {
-		_, inner, err := fields.ParseXML([]byte(xml))
-		if err != nil {
-			return nil, fmt.Errorf("pg_xml: %w", err)
-		}
-		l = inner
+	if l, err = l.Unwrap(xmlField); err != nil {
+		return nil, err
 	}
 	return l.LastWins(), nil
 }
@@ -350,11 +349,7 @@ func (s *Sim) status(r request) fields.List {
 	if shown.Status == statusSuccess {
 		l = append(l, fields.Of("pg_payment_date", p.Paid.UTC().Format(paymentDate))...)
 	}
-	captured := "0"
-	if shown.Status == statusSuccess {
-		captured = "1"
-	}
-	return append(l, fields.Of("pg_can_reject", "0", "pg_captured", captured, "pg_testing_mode", boolText(p.Testing),
+	return append(l, fields.Of("pg_can_reject", "0", "pg_captured", boolText(shown.Status == statusSuccess), "pg_testing_mode", boolText(p.Testing),
 		"pg_create_date", p.Created.UTC().Format(paymentDate))...)
 }
 

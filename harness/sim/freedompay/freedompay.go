@@ -66,9 +66,7 @@ const (
 // Faults are the deliberate departures the FreedomPay simulator can be switched into, each with
 // the requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault {
-		return sim.Fault{Name: Name + "." + kind, Description: desc, Requirement: req}
-	}
+	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(FaultSignatureNotChecked, "requests with a wrong pg_sig are served", "FPY-SIG-001"),
 		f(FaultAnswerUnsigned, "answers carry no pg_sig", "FPY-SIG-003"),
@@ -114,7 +112,7 @@ func New(env sim.Env) (*Sim, error) {
 	return s, nil
 }
 
-func (s *Sim) fault(kind string) bool { return s.env.Faults.On(Name + "." + kind) }
+func (s *Sim) fault(kind string) bool { return s.env.Faults.Of(Name, kind) }
 
 // Handler serves the Merchant API paths.
 func (s *Sim) Handler() http.Handler {

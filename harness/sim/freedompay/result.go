@@ -78,7 +78,7 @@ func (s *Sim) resultRequest(target, method string, l fields.List) sim.Callback {
 		}
 		return sim.Callback{Method: http.MethodGet, URL: target + sep + l.Encode()}
 	case "XML":
-		l = fields.Of("pg_xml", string(l.XML("request")))
+		l = fields.Of(xmlField, string(l.XML("request")))
 	}
 	ct, body, err := l.EncodeMultipart("")
 	if err != nil {

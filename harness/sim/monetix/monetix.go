@@ -55,9 +55,7 @@ const (
 // Faults are the deliberate departures the Monetix simulator can be switched into, each with the
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault {
-		return sim.Fault{Name: Name + "." + kind, Description: desc, Requirement: req}
-	}
+	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(FaultSignatureNotChecked, "requests with a wrong signature are served", "MTX-SIG-001"),
 		f(FaultResendUnlimited, "a fourth resend is accepted", "MTX-RESEND-003"),
@@ -115,7 +113,7 @@ func New(env sim.Env) (*Sim, error) {
 	return s, nil
 }
 
-func (s *Sim) fault(kind string) bool { return s.env.Faults.On(Name + "." + kind) }
+func (s *Sim) fault(kind string) bool { return s.env.Faults.Of(Name, kind) }
 
 // Handler serves the Gate paths and the Payment Page.
 func (s *Sim) Handler() http.Handler {

@@ -27,7 +27,7 @@ func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 // Faults are the deliberate departures the PaySage simulator can be switched into, each with the
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
-	f := func(kind, desc, req string) sim.Fault { return beyag.NewFault(Name, kind, desc, req) }
+	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
 	return []sim.Fault{
 		f(beyag.FaultAcceptWrongOTP, "a wrong OTP confirms the payment", "PSG-CONFIRM-003"),
 		f(beyag.FaultPartialRefund, "a refund of less than the payment amount is accepted", "PSG-REFUND-002"),

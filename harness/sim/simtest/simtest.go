@@ -5,6 +5,7 @@ package simtest
 import (
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -123,4 +124,26 @@ func (a Answer) Get(path string) any {
 func (a Answer) String(path string) string {
 	s, _ := a.Get(path).(string)
 	return s
+}
+
+// Listen accepts connections on a loopback port and hands each to serve until the test ends: a
+// target that misbehaves below HTTP (silent, resetting, speaking another protocol). It returns the
+// port's http:// URL.
+func Listen(t testing.TB, serve func(net.Conn)) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go serve(c)
+		}
+	}()
+	return "http://" + ln.Addr().String()
 }
