@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/fields"
+	"github.com/paycert/paycert/harness/freedompay"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
@@ -33,7 +35,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	list := fs.Bool("list", false, "list the operations (of -provider, or of every provider) and the schema files, and stop")
 	var reqHeader headerFlag
 	fs.Var(&reqHeader, "request-header", `a header of the request a response answered, "Name: value" (repeatable); bePaid's check answer takes its shape from "X-API-Version: 3"`)
-	verifySig := fs.Bool("signature", false, "also verify the Monetix signature the body carries, with PAYCERT_MONETIX_SECRET_KEY (and PAYCERT_MONETIX_SIGNATURE_VARIANT) from the environment: a request, a callback, or Payment Page parameters (-schema schemas/monetix/payment-page-request.json)")
+	contentType := fs.String("content-type", "", "the body's Content-Type as captured (multipart/form-data; boundary=..., application/x-www-form-urlencoded, application/xml); without it the body's first bytes say whether it is JSON, XML or a form")
+	verifySig := fs.Bool("signature", false, "also verify the signature the body carries, with the provider's secret key (and signature variant) from the environment: Monetix requests, callbacks and Payment Page parameters (PAYCERT_MONETIX_SECRET_KEY), FreedomPay requests, answers and result calls (PAYCERT_FREEDOMPAY_SECRET_KEY, with -script for a result call)")
+	script := fs.String("script", "", "FreedomPay: the script name the body was signed with, the last segment of the URL called (pay, init_payment.php, result.php); by default that of the operation's path")
 	assetsDir := fs.String("assets", os.Getenv("PAYCERT_ASSETS_DIR"), "read specs and schemas from this checkout instead of the embedded copy")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
@@ -57,12 +61,27 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 		if err != nil {
 			return exitError, err
 		}
-		findings, err := validate.NewSchemas(assets).Check(file, body)
+		ct := *contentType
+		if ct == "" {
+			ct = validate.Sniff(body)
+		}
+		findings, err := validate.NewSchemas(assets).CheckMessage(file, ct, body, freedompay.XMLField)
 		if err != nil {
 			return exitError, err
 		}
 		if *verifySig {
-			f, err := monetixSignature(body, false)
+			var f validate.Findings
+			switch provider, _, _ := strings.Cut(strings.TrimPrefix(file, "schemas/"), "/"); provider {
+			case "monetix":
+				f, err = monetixSignature(body, false)
+			case "freedompay":
+				if *script == "" {
+					return exitError, fmt.Errorf("-signature: say which script name %s was signed with: -script (the last segment of the URL called: pay, approve, init_payment.php, or the result URL's)", file)
+				}
+				f, err = freedompaySignature(*script, *contentType, body)
+			default:
+				return exitError, fmt.Errorf("-signature verifies Monetix and FreedomPay messages, not %s", file)
+			}
 			if err != nil {
 				return exitError, err
 			}
@@ -95,16 +114,23 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 		return exitError, fmt.Errorf("-op %q is not an operation of %s%s; its operations:\n%s", *op, *provider, target.DidYouMean(*op, spec.Operations()), operationList(spec))
 	}
 	if !set["kind"] {
+		guess := ""
+		if !set["content-type"] {
+			guess = sniffedKind(spec, opID, *status, fs.Args())
+		}
 		switch {
 		case callback:
 			*kind = "webhook"
 		case !requestBody || set["status"] || set["request-header"]:
 			*kind = "response"
+		case guess != "":
+			*kind = guess
 		default:
 			return exitError, fmt.Errorf("-kind is missing: %s has a request body and answers; say -kind request or -kind response", opID)
 		}
 	}
 	var schema string
+	status0 := 0
 	switch *kind {
 	case "request", "webhook":
 		if (*kind == "webhook") != callback {
@@ -116,6 +142,7 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 			return exitError, fmt.Errorf("-kind response: %s is a callback the target sends; check its body with -kind webhook", opID)
 		}
 		schema, err = spec.ResponseSchema(opID, *status, reqHeader.Header)
+		status0 = *status
 	default:
 		return exitError, fmt.Errorf("-kind %q is not request, response or webhook", *kind)
 	}
@@ -126,15 +153,27 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	findings, err := spec.CheckBody(schema, body)
+	findings, err := spec.CheckCaptured(opID, status0, reqHeader.Header, *contentType, body)
 	if err != nil {
 		return exitError, err
 	}
 	if *verifySig {
-		if *provider != "monetix" || *kind == "response" {
-			return exitError, errors.New("-signature verifies Monetix requests, callbacks and Payment Page parameters")
+		var f validate.Findings
+		switch {
+		case *provider == "monetix" && *kind != "response":
+			f, err = monetixSignature(body, callback)
+		case *provider == "freedompay":
+			if *script == "" {
+				if callback {
+					return exitError, fmt.Errorf("-signature: %s is signed with the script name of the merchant's result URL; give it with -script (for https://shop.example/pay/result.php, -script result.php)", opID)
+				}
+				_, p, _ := spec.PathOf(opID)
+				*script = signing.ScriptName(p)
+			}
+			f, err = freedompaySignature(*script, *contentType, body)
+		default:
+			return exitError, errors.New("-signature verifies Monetix requests, callbacks and Payment Page parameters, and FreedomPay requests, answers and result calls")
 		}
-		f, err := monetixSignature(body, callback)
 		if err != nil {
 			return exitError, err
 		}
@@ -161,6 +200,59 @@ func monetixSignature(body []byte, callback bool) (validate.Findings, error) {
 	}
 	if err := verify(body); err != nil {
 		return validate.Findings{{Where: "signature", Message: err.Error(), Rule: "providers-facts.md 2.2, variant " + m.Variant.Name}}, nil
+	}
+	return nil, nil
+}
+
+// sniffedKind is "request" or "response" when the body in the file named is of a kind (JSON, a
+// form, XML) that only opID's request, or only its answer with the given status, documents; else
+// "". A file that cannot be read is left for readInput to report.
+func sniffedKind(spec *validate.Spec, opID string, status int, args []string) string {
+	if len(args) != 1 || args[0] == "-" {
+		return ""
+	}
+	body, err := os.ReadFile(args[0])
+	if err != nil {
+		return ""
+	}
+	ct := validate.Sniff(body)
+	switch req, resp := spec.Documents(opID, 0, ct), spec.Documents(opID, status, ct); {
+	case req && !resp:
+		return "request"
+	case resp && !req:
+		return "response"
+	}
+	return ""
+}
+
+// freedompaySignature verifies the pg_sig a FreedomPay form or XML document carries (a form may
+// carry its fields as XML in pg_xml), for the script name it was signed with, with the secret key
+// and variant from the environment; a signature that does not verify is a finding.
+func freedompaySignature(script, contentType string, body []byte) (validate.Findings, error) {
+	secretVar, variantVar := target.EnvName(freedompay.Provider, "SECRET_KEY"), target.EnvName(freedompay.Provider, "SIGNATURE_VARIANT")
+	secret := os.Getenv(secretVar)
+	if secret == "" {
+		return nil, fmt.Errorf("-signature: %s is not set; the project's secret key is read from the environment only", secretVar)
+	}
+	signer, err := signing.NewFreedomPay(secret, os.Getenv(variantVar))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", variantVar, err)
+	}
+	rule := fmt.Sprintf("providers-facts.md 3.3, variant %s, script name %q", signer.Variant, script)
+	if contentType == "" {
+		contentType = validate.Sniff(body)
+	}
+	var l fields.List
+	if fields.IsXML(contentType) {
+		_, l, err = fields.ParseXML(body)
+	} else if l, err = fields.ParseForm(contentType, body); err == nil {
+		l, err = l.Unwrap(freedompay.XMLField)
+	}
+	if err != nil {
+		return validate.Findings{{Where: "signature", Message: "the fields cannot be read to verify pg_sig: " + err.Error(), Rule: rule}}, nil
+	}
+	if err := signer.Verify(script, l); err != nil {
+		return validate.Findings{{Where: "signature", Message: err.Error(), Rule: rule}}, nil
 	}
 	return nil, nil
 }

@@ -88,6 +88,65 @@ func (s *Spec) CheckMessage(schemaFile, contentType string, body []byte) (Findin
 	return s.bodies.CheckMessage(schemaFile, contentType, body, "")
 }
 
+// CheckCaptured checks a body captured without its exchange (from a log, a proxy, a support
+// ticket) against operation opID: its request body when status is 0, else its answer with that
+// status to a request with the header reqHeader (nil when unknown). contentType is the body's
+// Content-Type as captured; when it is "", the body is read as the documented media type Sniff
+// names or, when the operation documents none of that kind, as its JSON (else its first) one.
+func (s *Spec) CheckCaptured(opID string, status int, reqHeader http.Header, contentType string, body []byte) (Findings, error) {
+	content, rule, err := s.bodyContent(opID, status)
+	if err != nil {
+		return nil, err
+	}
+	if len(content) == 0 {
+		return nil, fmt.Errorf("operation %q documents no body for %s", opID, map[bool]string{true: "its request", false: fmt.Sprintf("status %d", status)}[status == 0])
+	}
+	if contentType == "" {
+		contentType = capturedType(content, body)
+	}
+	return s.checkContent(content, reqHeader, contentType, body, rule)
+}
+
+// Documents says whether operation opID documents a body of contentType's media type for its
+// request (status 0) or for its answer with the given status.
+func (s *Spec) Documents(opID string, status int, contentType string) bool {
+	content, _, err := s.bodyContent(opID, status)
+	mediaType, _, perr := mime.ParseMediaType(contentType)
+	return err == nil && perr == nil && content[mediaType] != nil
+}
+
+// bodyContent is the documented content of opID's request body (status 0) or of its answer with
+// the given status (nil when it has none), and the rule findings about it name.
+func (s *Spec) bodyContent(opID string, status int) (openapi3.Content, string, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return nil, "", err
+	}
+	if status == 0 {
+		if rb := op.route.Operation.RequestBody; rb != nil && rb.Value != nil {
+			return rb.Value.Content, s.file + " " + opID + " requestBody", nil
+		}
+		return nil, "", nil
+	}
+	rule := fmt.Sprintf("%s %s responses %d", s.file, opID, status)
+	if r := op.route.Operation.Responses.Status(status); r != nil && r.Value != nil {
+		return r.Value.Content, rule, nil
+	}
+	return nil, rule, nil
+}
+
+// capturedType is the Content-Type a body captured without one is read as (see CheckCaptured).
+func capturedType(content openapi3.Content, body []byte) string {
+	sniffed := Sniff(body)
+	if mediaType, _, err := mime.ParseMediaType(sniffed); err == nil && content[mediaType] != nil {
+		return sniffed
+	}
+	if content["application/json"] != nil {
+		return "application/json"
+	}
+	return sortedKeys(content)[0]
+}
+
 // BodySchema returns the schema file (a path inside the assets) of the request body of opID, or of
 // its response with the given status when status is not 0.
 func (s *Spec) BodySchema(opID string, status int) (string, error) {
