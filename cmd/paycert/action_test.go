@@ -15,6 +15,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/paycert/paycert/harness/report"
+	"github.com/paycert/paycert/harness/target"
+	"github.com/paycert/paycert/suites"
 )
 
 // actionFile is the part of action.yml this test runs: the inputs' defaults and the steps.
@@ -299,5 +301,47 @@ func TestWorkflowsCallWhatExists(t *testing.T) {
 	}
 	if found == 0 {
 		t.Error("no workflow names an OTP command: the check checked nothing")
+	}
+}
+
+// TestCertificationCoversEverySuite: the certification workflow has a step for every suite the
+// binary runs, with that provider's merchant ID and secret key from the repository's secrets.
+func TestCertificationCoversEverySuite(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", ".github", "workflows", "certification.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wf struct {
+		Jobs map[string]struct {
+			Steps []struct {
+				Name string            `yaml:"name"`
+				With map[string]string `yaml:"with"`
+				Env  map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal(data, &wf); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]map[string]string{}
+	for _, job := range wf.Jobs {
+		for _, st := range job.Steps {
+			if s := st.With["suites"]; s != "" {
+				env[s] = st.Env
+			}
+		}
+	}
+	for _, e := range suites.All() {
+		stepEnv, ok := env[e.Provider]
+		if !ok {
+			t.Errorf("certification.yml has no step with suites: %s", e.Provider)
+			continue
+		}
+		for _, setting := range []string{target.AccountIDSetting(e.Provider), "SECRET_KEY"} {
+			name := target.EnvName(e.Provider, setting)
+			if !strings.Contains(stepEnv[name], "secrets.") {
+				t.Errorf("certification.yml, %s step: %s is %q, want it from the repository's secrets", e.Provider, name, stepEnv[name])
+			}
+		}
 	}
 }

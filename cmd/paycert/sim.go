@@ -112,8 +112,11 @@ func printServed(w io.Writer, l *sim.Listening, clockMode string, seed int64, cr
 			target.EnvName(name, "SECRET_KEY"), shellQuote(c.Secret))
 	}
 	fmt.Fprintf(w, "  paycert run\n\n")
-	fmt.Fprintf(w, "(other credentials: set %s (%s for Monetix) and %s before starting it)\n",
-		target.EnvName("SIM_<PROVIDER>", "SHOP_ID"), target.EnvName("SIM_MONETIX", target.AccountIDSetting("monetix")), target.EnvName("SIM_<PROVIDER>", "SECRET_KEY"))
+	var settings []string
+	for _, name := range names {
+		settings = append(settings, target.EnvName("SIM_"+name, target.AccountIDSetting(name)), target.EnvName("SIM_"+name, "SECRET_KEY"))
+	}
+	fmt.Fprintf(w, "(other credentials: set %s before starting it)\n", strings.Join(settings, ", "))
 }
 
 // shellQuote quotes s for a POSIX shell when it needs it.
