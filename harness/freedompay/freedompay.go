@@ -92,6 +92,9 @@ type Call struct {
 	Signer             *signing.FreedomPay
 	// URLEncoded sends the form URL-encoded rather than multipart.
 	URLEncoded bool
+	// InXML sends the message as an XML document (root <request>) in the one form field pg_xml
+	// (providers-facts.md 3.1), signed as its fields would be.
+	InXML bool
 	// ContentType and Body, when Body is set, are sent as they are: a malformed request.
 	ContentType string
 	Body        []byte
@@ -160,6 +163,9 @@ func (cl *Client) Call(ctx context.Context, c Call) (*Answer, error) {
 	ct, body := c.ContentType, c.Body
 	if body == nil {
 		l := cl.Prepare(c)
+		if c.InXML {
+			l = fields.Of(XMLField, string(l.XML("request")))
+		}
 		if c.URLEncoded {
 			ct, body = fields.URLEncoded, []byte(l.Encode())
 		} else {
@@ -194,6 +200,9 @@ type Payment struct {
 	Description string
 	ResultURL   string
 	Testing     bool
+	// RequestMethod is how the result URL is to be called (pg_request_method): GET, POST or XML;
+	// "" is POST.
+	RequestMethod string
 	// Lifetime is pg_lifetime in seconds; 0 leaves it out.
 	Lifetime int
 }
@@ -212,7 +221,11 @@ func InitFields(p Payment) fields.List {
 		l = append(l, fields.Of("pg_lifetime", strconv.Itoa(p.Lifetime))...)
 	}
 	if p.ResultURL != "" {
-		l = append(l, fields.Of("pg_result_url", p.ResultURL, "pg_request_method", "POST")...)
+		method := p.RequestMethod
+		if method == "" {
+			method = http.MethodPost
+		}
+		l = append(l, fields.Of("pg_result_url", p.ResultURL, "pg_request_method", method)...)
 	}
 	return l
 }

@@ -32,6 +32,9 @@ type Callback struct {
 	// Retry is how long after the first attempt each further attempt is made, for a provider
 	// that documents its own schedule; nil means RetrySchedule.
 	Retry []time.Duration
+	// Delivered, when set, says which answer status ends the retries, for a provider that
+	// documents it; nil means any 2XX.
+	Delivered func(status int) bool
 }
 
 type pending struct {
@@ -150,7 +153,11 @@ func (d *Dispatcher) deliverDue() bool {
 	if schedule == nil {
 		schedule = RetrySchedule
 	}
-	if status/100 == 2 || p.attempts > len(schedule) {
+	delivered := status/100 == 2
+	if p.cb.Delivered != nil {
+		delivered = p.cb.Delivered(status)
+	}
+	if delivered || p.attempts > len(schedule) {
 		d.remove(p)
 	} else {
 		p.next = p.first.Add(schedule[p.attempts-1])

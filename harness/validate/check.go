@@ -82,12 +82,6 @@ func (s *Spec) CheckBody(schemaFile string, body []byte) (Findings, error) {
 	return s.bodies.Check(schemaFile, body)
 }
 
-// CheckMessage checks a body of the given Content-Type (JSON, a form or XML; see
-// Schemas.CheckMessage) against the schema at schemaFile.
-func (s *Spec) CheckMessage(schemaFile, contentType string, body []byte) (Findings, error) {
-	return s.bodies.CheckMessage(schemaFile, contentType, body, "")
-}
-
 // CheckCaptured checks a body captured without its exchange (from a log, a proxy, a support
 // ticket) against operation opID: its request body when status is 0, else its answer with that
 // status to a request with the header reqHeader (nil when unknown). contentType is the body's

@@ -7,6 +7,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/fields"
 	fp "github.com/paycert/paycert/harness/freedompay"
 )
 
@@ -69,6 +70,19 @@ func (s specs) init() bool {
 			notForm := p.send(ctx, fp.Call{Op: fp.OpInit, ContentType: "application/json", Body: []byte(`{"pg_amount":150}`)})
 			ok(notForm, fp.StatusError)
 			Expect(strings.TrimSpace(notForm.Value("pg_error_description"))).NotTo(BeEmpty(), "say what was wrong\n%s", notForm.Describe())
+		})
+
+		It("serves a message sent as XML in pg_xml as the same form, and refuses broken XML there", s.Req("FPY-FMT-002"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			a := p.send(ctx, fp.Call{Op: fp.OpInit, Fields: fp.InitFields(p.p), InXML: true})
+			ok(a, fp.StatusOK)
+			p.id = a.Value("pg_payment_id")
+			Expect(p.id).NotTo(BeEmpty(), "the init answer has no pg_payment_id\n%s", a.Describe())
+			pay := p.send(ctx, fp.Call{Op: fp.OpPay, Fields: fp.PayFields(p.id, p.phone, ""), InXML: true, URLEncoded: true})
+			ok(pay, fp.StatusNeedApprove, fp.StatusOK)
+			Expect(pay.Value("pg_payment_id")).To(Equal(p.id), "the pay answer names another payment\n%s", pay.Describe())
+			broken := fields.Of(fp.XMLField, "<request><pg_payment_id>"+p.id+"</pg_payment_id>")
+			refused(p.send(ctx, fp.Call{Op: fp.OpStatus, ContentType: fields.URLEncoded, Body: []byte(broken.Encode())}))
 		})
 	})
 }

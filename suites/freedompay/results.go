@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/fields"
 	fp "github.com/paycert/paycert/harness/freedompay"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/signing"
@@ -76,6 +77,33 @@ func (s specs) results() bool {
 			Expect(r.fields.Value("pg_can_reject")).To(Equal("1"), "the first result call of a payment lets the merchant reject it\n%s", r.describe(t))
 			p.settles(ctx, fp.PaymentRevoked, fp.PaymentFailed)
 		})
+
+		DescribeTable("calls the result URL the way pg_request_method says",
+			func(ctx SpecContext, method string) {
+				p := newPayment(t, cl, "77071234567")
+				p.p.RequestMethod = method
+				merchant(t, cl, fp.StatusOK, "")
+				p.paid(ctx)
+				r := p.result(ctx, "1")
+				Expect(r.findings).To(BeEmpty(), "the result call does not match the spec\n%s", r.describe(t))
+				Expect(cl.Signer().Verify(signing.ScriptName(r.Path), r.fields)).To(Succeed(), "the result call's pg_sig does not verify\n%s", r.describe(t))
+				switch method {
+				case http.MethodGet:
+					Expect(r.Method).To(Equal(http.MethodGet), "pg_request_method GET\n%s", r.describe(t))
+					query, err := fields.ParseQuery(r.Query)
+					Expect(err).NotTo(HaveOccurred(), "the result call's query\n%s", r.describe(t))
+					Expect(query.Value("pg_payment_id")).To(Equal(p.id), "the result's fields are in the query\n%s", r.describe(t))
+				case "XML":
+					Expect(r.Method).To(Equal(http.MethodPost), "pg_request_method XML\n%s", r.describe(t))
+					form, err := fields.ParseForm(r.Header.Get("Content-Type"), r.Body)
+					Expect(err).NotTo(HaveOccurred(), "the result call's form\n%s", r.describe(t))
+					Expect(form).To(HaveLen(1), "the form holds pg_xml alone\n%s", r.describe(t))
+					Expect(form[0].Name).To(Equal(fp.XMLField), "the form holds pg_xml alone\n%s", r.describe(t))
+				}
+			},
+			Entry("GET: the fields in the query", s.Req("FPY-CB-005"), http.MethodGet),
+			Entry("XML: the fields as XML in pg_xml", s.Req("FPY-CB-006"), "XML"),
+		)
 
 		It("signs every result call with pg_salt and a pg_sig for the result URL's script name", s.Req("FPY-SIG-004"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77071234567")

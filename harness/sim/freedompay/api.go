@@ -21,7 +21,6 @@ const xmlField = "pg_xml"
 // request is a request as a script of the platform reads it.
 type request struct {
 	fields.List
-	host string
 }
 
 // serve reads a request (a form, URL-encoded or multipart, or a GET's query; the whole message in
@@ -56,7 +55,7 @@ func (s *Sim) serve(root string, h func(request) fields.List) http.HandlerFunc {
 		}
 		s.mu.Lock()
 		s.runDue(s.env.Clock.Now())
-		out := h(request{List: l, host: r.Host})
+		out := h(request{List: l})
 		s.mu.Unlock()
 		s.write(w, script, root, out)
 	}
@@ -133,7 +132,7 @@ func (s *Sim) initPayment(r request) fields.List {
 		}
 	}
 	amount := r.Value("pg_amount")
-	if v, err := strconv.ParseFloat(amount, 64); !amountText.MatchString(amount) || err != nil || v < 0.01 {
+	if v, err := strconv.ParseFloat(amount, 64); !amountText.MatchString(amount) || err != nil || v < 0.01 || v > 99999999 {
 		return fail(codeInvalid, fmt.Sprintf("pg_amount %q is not an amount from 0.01 to 99999999.", amount)).fields()
 	}
 	if m := r.Value("pg_payment_method"); m != "" && m != "mobile_commerce" {
@@ -176,8 +175,9 @@ func (s *Sim) initPayment(r request) fields.List {
 	}
 	s.payments[p.ID] = p
 	id := strconv.FormatInt(p.ID, 10)
-	return fields.Of("pg_status", "ok", "pg_payment_id", id,
-		"pg_redirect_url", "http://"+r.host+"/"+Name+"/payment.php?customer="+id, "pg_redirect_url_type", "need data")
+	// No pg_redirect_url: the simulator has no payment page, and a merchant paying by /mfs/pay
+	// does not send the customer to one (specs/freedompay.errata.yaml, ERR-FPY-001).
+	return fields.Of("pg_status", "ok", "pg_payment_id", id)
 }
 
 // find returns the payment the request names by pg_payment_id, or the refusal to answer.

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paycert/paycert/harness/fields"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim"
 )
@@ -123,7 +124,11 @@ func (s *Sim) Handler() http.Handler {
 	mux.HandleFunc("/mfs/resend_code", s.serve("root", s.resend))
 	mux.HandleFunc("/get_status3.php", s.serve("response", s.status))
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		s.writeUnsigned(w, "response", fail(codeNotFound, "No such script: "+r.URL.Path))
+		// A request to no script of the platform is still read, and answered signed when its
+		// merchant can be told (only 9998 answers go unsigned).
+		s.serve("response", func(request) fields.List {
+			return fail(codeNotFound, "No such script: "+r.URL.Path).fields()
+		})(w, r)
 	})
 	return mux
 }

@@ -33,6 +33,8 @@ func (s *Sim) postResult(p *payment) {
 	id := p.ID
 	s.env.Dispatcher.Send(sim.Callback{
 		URL: p.ResultURL, Retry: ResultRetry, Build: build,
+		// Only 200 is taken (document "Result notify": retried if not 200).
+		Delivered: func(status int) bool { return status == http.StatusOK },
 		Answered: func(attempt, status int, body []byte) {
 			if !success || attempt != 1 || status != http.StatusOK {
 				return
