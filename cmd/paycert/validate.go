@@ -168,6 +168,9 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 					return exitError, fmt.Errorf("-signature: %s is signed with the script name of the merchant's result URL; give it with -script (for https://shop.example/pay/result.php, -script result.php)", opID)
 				}
 				_, p, _ := spec.PathOf(opID)
+				if resend := os.Getenv(target.EnvName(freedompay.Provider, "RESEND_PATH")); opID == freedompay.OpResend && resend != "" {
+					p = resend // where the target serves it, as paycert run sends it
+				}
 				*script = signing.ScriptName(p)
 			}
 			f, err = freedompaySignature(*script, *contentType, body)

@@ -43,6 +43,10 @@ const XMLField = "pg_xml"
 // list "Resend code" but not its path (specs/freedompay.errata.yaml).
 const DefaultResendPath = "/mfs/resend_code"
 
+// ErrorMerchantUnknown is the pg_error_code of the one answer the platform does not sign: to a
+// request whose merchant it cannot tell (providers-facts.md 3.3).
+const ErrorMerchantUnknown = "9998"
+
 // Answer statuses (pg_status) and payment statuses (pg_payment_status).
 const (
 	StatusOK          = "ok"

@@ -89,6 +89,40 @@ func TestNoFreedomPaySecretsInOutput(t *testing.T) {
 	}
 	forbidSent(t, forbidden, phones, codes)
 	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "pg_sig=[REDACTED]")
+	assertNoSignatures(t, r)
+}
+
+// TestNoFreedomPaySignatureInFailures runs the FreedomPay suite with a secret key other than the
+// target's, so that nearly every spec fails on a signature (requests refused, answers that do not
+// verify): neither key, nor any signature, shows in the failure messages or the report.
+func TestNoFreedomPaySignatureInFailures(t *testing.T) {
+	const simSecret, suiteSecret = "fp_target_4d3c2b1a0918", "fp_suite_8e7f6a5b4c3d"
+	l := simtest.Start(t, sim.Options{Seed: 17, Providers: []sim.Factory{freedompay.Factory()},
+		Credentials: map[string]sim.Credentials{"freedompay": {ID: freedompay.MerchantID, Secret: simSecret}}})
+	r := runSuite(t, "freedompay", 3*time.Minute,
+		"PAYCERT_TARGET="+l.ProviderURL("freedompay"),
+		"PAYCERT_CONTROL_URL="+l.ControlURL(),
+		"PAYCERT_FREEDOMPAY_MERCHANT_ID="+freedompay.MerchantID,
+		"PAYCERT_FREEDOMPAY_SECRET_KEY="+suiteSecret,
+		"PAYCERT_WAIT_TIMEOUT=2s",
+	)
+	if r.exit == 0 || !strings.Contains(r.output, "does not verify") {
+		t.Fatalf("the run with another secret key exited %d without a signature failure; the test needs those to search", r.exit)
+	}
+	assertNoLeak(t, r, map[string]string{simSecret: "the target's secret key", suiteSecret: "the suite's secret key"}, "pg_sig=[REDACTED]")
+	assertNoSignatures(t, r)
+}
+
+// assertNoSignatures fails the test when a run's output or report shows 32 hex digits standing
+// alone, the form of every pg_sig: signatures are not known in advance, so their form is searched.
+func assertNoSignatures(t *testing.T, r run) {
+	t.Helper()
+	md5 := regexp.MustCompile(`(?:^|[^0-9a-fA-F])([0-9a-f]{32})(?:[^0-9a-fA-F]|$)`)
+	for where, text := range runTexts(t, r) {
+		if m := md5.FindStringSubmatchIndex(text); m != nil {
+			t.Errorf("%s shows 32 hex digits, the form of a pg_sig: …%s…", where, text[max(0, m[2]-60):min(len(text), m[3]+20)])
+		}
+	}
 }
 
 // TestNoBePaidSecretsInOutput is the same search over a bePaid run: its phone numbers are the

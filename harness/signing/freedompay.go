@@ -21,8 +21,9 @@ const (
 	FreedomPaySalt = "pg_salt"
 )
 
-// The ways of flattening nested fields (providers-facts.md 3.3); they agree on flat messages but
-// for names where one is a prefix of another followed by a byte below '0' ("pg_x", "pg_x-y").
+// The ways of flattening nested fields (providers-facts.md 3.3). On flat messages they disagree
+// only where one name is a prefix of another followed by a byte up to '0' ("pg_x" and "pg_x-y",
+// "a" and "a0"): the position suffix then decides the order, by the fields' positions.
 const (
 	// FreedomPayPositional is the provider's own PHP class (PG_Signature): every name gets its
 	// position among its siblings as three digits ("pg_amount001"), nested names are joined to
@@ -108,7 +109,7 @@ func (s FreedomPay) Verify(script string, l fields.List) error {
 	}
 	want := s.Sign(script, l)
 	if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-		return fmt.Errorf("pg_sig %q does not match the signature computed with script name %q, the %s variant and the secret key", got, script, s.Variant)
+		return fmt.Errorf("pg_sig does not match the signature computed with script name %q, the %s variant and the secret key", script, s.Variant)
 	}
 	return nil
 }

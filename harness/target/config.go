@@ -316,7 +316,7 @@ func Load(env Env, sc Scope) (Config, error) {
 		}
 		if acc.resendPath {
 			p.ResendPath = st.pick(EnvName(name, "RESEND_PATH"), "providers."+name+".resend_path", fp.ResendPath)
-			if p.ResendPath != "" && (!strings.HasPrefix(p.ResendPath, "/") || strings.ContainsAny(p.ResendPath, "?# ")) {
+			if _, err := url.PathUnescape(p.ResendPath); p.ResendPath != "" && (!strings.HasPrefix(p.ResendPath, "/") || strings.ContainsAny(p.ResendPath, "?# ") || err != nil) {
 				fail(st.name(EnvName(name, "RESEND_PATH")), fmt.Sprintf("%q is not a path: give the path the target serves the resend at, starting with / (such as /mfs/resend_code)", p.ResendPath))
 			}
 		}

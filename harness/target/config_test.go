@@ -260,3 +260,37 @@ func TestVariableNames(t *testing.T) {
 		t.Errorf("PAYCERT_OTP_PHONE: %v %q", err, conf.Warnings)
 	}
 }
+
+// TestFreedomPaySettings: the merchant ID, the signature variant and the resend path of a
+// FreedomPay run are read and checked, each problem naming its setting.
+func TestFreedomPaySettings(t *testing.T) {
+	scope := target.Scope{Providers: []string{"freedompay"}, Known: []string{"freedompay"}}
+	base := map[string]string{
+		"PAYCERT_TARGET": "http://127.0.0.1:9", "PAYCERT_FREEDOMPAY_MERCHANT_ID": "552211", "PAYCERT_FREEDOMPAY_SECRET_KEY": "s3cret",
+	}
+	with := func(k, v string) map[string]string {
+		m := map[string]string{k: v}
+		for name, value := range base {
+			m[name] = value
+		}
+		return m
+	}
+	c, err := target.Load(env(with("PAYCERT_FREEDOMPAY_RESEND_PATH", "/mfs/resend%20code")), scope)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := c.Providers["freedompay"]; p.AccountID != "552211" || p.ResendPath != "/mfs/resend%20code" {
+		t.Errorf("provider: %+v", p)
+	}
+	for _, c := range []struct{ setting, value string }{
+		{"PAYCERT_FREEDOMPAY_RESEND_PATH", "mfs/resend_code"},
+		{"PAYCERT_FREEDOMPAY_RESEND_PATH", "/mfs/resend?x=1"},
+		{"PAYCERT_FREEDOMPAY_RESEND_PATH", "/mfs/%zz"},
+		{"PAYCERT_FREEDOMPAY_SIGNATURE_VARIANT", "natural"},
+	} {
+		_, err := target.Load(env(with(c.setting, c.value)), scope)
+		if err == nil || !strings.Contains(err.Error(), c.setting+":") {
+			t.Errorf("%s=%s: error %v does not name the setting", c.setting, c.value, err)
+		}
+	}
+}

@@ -207,7 +207,13 @@ func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, con
 		if err != nil {
 			return Findings{f}, nil
 		}
-		more, err := s.bodies.CheckMessage(file, contentType, body, "")
+		xmlField := ""
+		for _, m := range content {
+			if v, ok := m.Extensions[XMLField].(string); ok {
+				xmlField = v
+			}
+		}
+		more, err := s.bodies.CheckMessage(file, contentType, body, xmlField)
 		return append(Findings{f}, more...), err
 	}
 	if mt.Schema == nil {

@@ -92,7 +92,8 @@ func (s *Schemas) xmlRoot(file string) (string, error) {
 // the type the schemas give its field: integer and number to json.Number, boolean to bool, an
 // empty value of a nullable field to null, a group to an object or, where the schema wants an
 // array, to an array. A value whose text is not of its type stays a string, so that the schema
-// reports it with the value. Where the schemas allow a string, or say nothing, it stays a string.
+// reports it (as a string where a number was wanted). Where the schemas allow a string, or say
+// nothing, it stays a string.
 func Typed(schemas []*jsonschema.Schema, l fields.List) map[string]any {
 	out := make(map[string]any, len(l))
 	for _, f := range l {

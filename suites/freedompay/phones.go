@@ -28,7 +28,7 @@ func (s specs) testPhones() bool {
 			p.settles(ctx, fp.PaymentSuccess)
 		})
 
-		It("77000000003 is processing after its code, then paid", s.Req("FPY-TEST-003"), func(ctx SpecContext) {
+		It("77000000003 is processing after its code, then paid", s.Req("FPY-TEST-003"), Label("slow"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77000000003")
 			p.awaitCode(ctx)
 			ok(p.approve(ctx, p.code(ctx)), fp.StatusProcess)
@@ -42,14 +42,16 @@ func (s specs) testPhones() bool {
 			p := newPayment(t, cl, "77000000004")
 			p.init(ctx)
 			refused(p.pay(ctx, ""))
-			p.settles(ctx, fp.PaymentFailed)
+			st := p.settles(ctx, fp.PaymentFailed)
+			Expect(st.Value("pg_failure_description")).To(MatchRegexp(`(?i)insufficient funds`), "the failure names the insufficient funds\n%s", st.Describe())
 		})
 
 		It("77000000005 is refused as a blocked number", s.Req("FPY-TEST-005"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77000000005")
 			p.init(ctx)
 			refused(p.pay(ctx, ""))
-			p.settles(ctx, fp.PaymentFailed)
+			st := p.settles(ctx, fp.PaymentFailed)
+			Expect(st.Value("pg_failure_description")).To(MatchRegexp(`(?i)blocked`), "the failure names the blocked number\n%s", st.Describe())
 		})
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -17,6 +18,7 @@ import (
 	"github.com/paycert/paycert/harness/fields"
 	fp "github.com/paycert/paycert/harness/freedompay"
 	"github.com/paycert/paycert/harness/receiver"
+	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim/providers"
 	"github.com/paycert/paycert/harness/target"
@@ -77,17 +79,24 @@ func newClient(t *conformance.T) *fp.Client {
 func call(ctx context.Context, cl *fp.Client, c fp.Call) *fp.Answer {
 	GinkgoHelper()
 	a, err := cl.Call(ctx, c)
-	conformance.Must(a.Result, err)
+	if err != nil {
+		Fail(fmt.Sprintf("harness error: %v", err))
+	}
+	conformance.Must(a.Result, nil)
 	conformance.Answered(a.Result)
 	return a
 }
 
 // ok asserts an answer the spec documents (200, XML of the documented root and schema) whose
-// pg_status is one of want.
+// pg_status is one of want, signed: its pg_sig verifies for the script called (FPY-SIG-003), but
+// for the one answer the platform cannot sign, to a merchant it cannot tell (pg_error_code 9998).
 func ok(a *fp.Answer, want ...string) {
 	GinkgoHelper()
 	conformance.Conforms(a.Result, http.StatusOK)
 	Expect(a.Value("pg_status")).To(BeElementOf(want), "want pg_status %v\n%s", want, a.Describe())
+	if a.Value("pg_error_code") != fp.ErrorMerchantUnknown {
+		Expect(a.SignatureErr).NotTo(HaveOccurred(), "the answer's pg_sig does not verify (FPY-SIG-003)\n%s", a.Describe())
+	}
 }
 
 // refused asserts an error answer: 200 with pg_status error, a pg_error_code and a description
@@ -197,6 +206,26 @@ func (p *payment) settles(ctx context.Context, want ...string) *fp.Answer {
 	return a
 }
 
+// failed runs the payment to failure by the one route the documents leave no doubt about the
+// answer to, and paycert's rules decide the outcome of: three wrong codes (errata ERR-FPY-012). A
+// target that does not fail a payment so leaves the spec without a failed payment to look at: the
+// spec is then not applicable, with the reason, rather than failed on a MAY's account. It returns
+// the status answer that says failed.
+func (p *payment) failed(ctx context.Context) *fp.Answer {
+	GinkgoHelper()
+	p.awaitCode(ctx)
+	code := p.code(ctx)
+	for range 3 {
+		refused(p.approve(ctx, wrong(code)))
+	}
+	st := p.status(ctx)
+	if st.Value("pg_payment_status") != fp.PaymentFailed {
+		Skip(report.NotApplicablePrefix + "the target did not fail the payment after three wrong codes (pg_payment_status " +
+			strconv.Quote(st.Value("pg_payment_status")) + "; errata ERR-FPY-012, a MAY), so there is no failed payment to look at")
+	}
+	return st
+}
+
 // paid runs the payment to success: init, pay, the right code, ok or process, success.
 func (p *payment) paid(ctx context.Context) {
 	GinkgoHelper()
@@ -219,28 +248,38 @@ func (p *payment) result(ctx context.Context, want string) result {
 	inbox := p.t.Inbox()
 	wctx, cancel := p.t.WaitContext(ctx)
 	defer cancel()
-	read := func(d receiver.Delivery) fields.List {
-		var l fields.List
-		if d.Method == http.MethodGet {
-			l, _ = fields.ParseQuery(d.Query)
-		} else {
-			l, _ = fields.ParseForm(d.Header.Get("Content-Type"), d.Body)
-		}
-		l, _ = l.Unwrap(fp.XMLField)
-		return l
-	}
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
-		l := read(d)
+		l := resultFields(d)
 		return l.Value("pg_payment_id") == p.id && l.Value("pg_result") == want
 	})
 	if err != nil {
 		Fail(fmt.Sprintf("no result call with pg_result %s for payment %s came to %s: %v", want, p.id, inbox.URL(), err))
 	}
-	r := result{Delivery: d, fields: read(d)}
+	return p.checked(d)
+}
+
+// checked reads a result call, keeps it in the transcript checked against the spec, and returns
+// it with what the check found.
+func (p *payment) checked(d receiver.Delivery) result {
+	GinkgoHelper()
+	r := result{Delivery: d, fields: resultFields(d)}
 	for _, f := range p.t.RecordInbound(fp.OpResultNotify, d) {
 		r.findings = append(r.findings, f.String())
 	}
 	return r
+}
+
+// resultFields are the fields of a result call: its query (GET) or its form, with a message
+// carried in pg_xml read from there.
+func resultFields(d receiver.Delivery) fields.List {
+	var l fields.List
+	if d.Method == http.MethodGet {
+		l, _ = fields.ParseQuery(d.Query)
+	} else {
+		l, _ = fields.ParseForm(d.Header.Get("Content-Type"), d.Body)
+	}
+	l, _ = l.Unwrap(fp.XMLField)
+	return l
 }
 
 // describe renders a result call for a failure message, redacted.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/fields"
+	"github.com/paycert/paycert/harness/random"
 	"github.com/paycert/paycert/harness/signing"
 )
 
@@ -113,10 +114,10 @@ func (s *Sim) writeFields(w http.ResponseWriter, root string, l fields.List) {
 	_, _ = w.Write(l.XML(root))
 }
 
-// salt is a random string of Latin letters and digits.
-func (s *Sim) salt() string {
-	return strings.ReplaceAll(s.env.Rand.UUID(), "-", "")[:16]
-}
+// salt is a random string of 16 hex digits. It is not drawn from the simulator's seeded source:
+// result calls are salted on the dispatcher's goroutine, and drawing there would make the codes
+// a seed gives depend on timing.
+func (s *Sim) salt() string { return random.Hex(8) }
 
 var (
 	amountText = regexp.MustCompile(`^(0|[1-9][0-9]{0,7})(\.[0-9]{1,2})?$`)
@@ -263,7 +264,7 @@ func (s *Sim) pay(r request) fields.List {
 		s.succeed(p)
 		return answer("ok", p)
 	case InsufficientFunds:
-		e := fail(codeFunds, "Debit error: the balance of the phone does not cover the amount.")
+		e := fail(codeFunds, "Debit error: insufficient funds, the balance of the phone does not cover the amount.")
 		s.failPayment(p, e)
 		return e.fields()
 	case Blocked:
