@@ -21,7 +21,18 @@ HOST_PLATFORM  := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
 SPECS := $(filter-out %.requirements.yaml %.errata.yaml,$(wildcard specs/*.yaml))
 ACTIONLINT_VERSION := v1.7.12
 
-.PHONY: conformance test unit lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean
+# The Pact FFI library pact-go v2.4 links against (libpact_ffi 0.4.x), taken from the npm package
+# that ships it for linux/amd64 (glibc) at the version pinned here and checked against its SHA-256,
+# into a folder of the repository's. Only contracts/ links it (cgo, build tag pact); everything
+# else builds with CGO_ENABLED=0.
+PACT_FFI_PACKAGE := @pact-foundation/pact-core-linux-x64-glibc
+PACT_FFI_VERSION := 18.1.0
+PACT_FFI_SHA256  := b7cd02d81749ab11a8d388410a2c99d822620f525de9fdeaa32830b8cfe82025
+PACT_FFI_DIR     := $(TOOLS)/pact-ffi/$(PACT_FFI_VERSION)
+PACT_FFI         := $(PACT_FFI_DIR)/libpact_ffi.so
+PACT_ENV         := PACT_DO_NOT_TRACK=true CGO_ENABLED=1 CGO_LDFLAGS=-L$(PACT_FFI_DIR) LD_LIBRARY_PATH=$(PACT_FFI_DIR)
+
+.PHONY: conformance test unit lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean pact-ffi pacts
 
 ## conformance: ./paycert run, for those who type make; make turns every failure into its own
 ## exit status 2, so a CI gate that tells 1 from 2 calls ./paycert run
@@ -30,10 +41,25 @@ conformance:
 
 ## test: lint, then every test with the race detector; installs the browser the report test uses
 ## and the platform's JavaScript SDK the Monetix signature is compared with
-test: lint browser $(TOOLS)/ecommpay-js/node_modules/.installed
-	CGO_ENABLED=1 PAYCERT_REQUIRE_BROWSER=1 PAYCERT_REPORT_DIR=$(TOOLS)/test-reports \
+test: lint browser $(TOOLS)/ecommpay-js/node_modules/.installed $(PACT_FFI)
+	$(PACT_ENV) PAYCERT_REQUIRE_BROWSER=1 PAYCERT_REPORT_DIR=$(TOOLS)/test-reports \
 		ECOMMPAY_JS_SDK=$(TOOLS)/ecommpay-js/node_modules/ecommpay \
-		$(GO) test -race -count=1 -timeout 20m ./...
+		$(GO) test -tags pact -race -count=1 -timeout 20m ./...
+
+## pact-ffi: install the Pact FFI library into .tools/pact-ffi (pinned, checksum-verified)
+pact-ffi: $(PACT_FFI)
+
+$(PACT_FFI): $(TOOLS)/lint/node_modules/.installed
+	@[ "$(HOST_PLATFORM)" = linux/amd64 ] || { echo "the Pact FFI library is pinned for linux/amd64 only; this machine is $(HOST_PLATFORM)"; exit 1; }
+	@rm -rf $(PACT_FFI_DIR).part && mkdir -p $(PACT_FFI_DIR).part
+	cd $(PACT_FFI_DIR).part && npm pack --silent --loglevel=error $(PACT_FFI_PACKAGE)@$(PACT_FFI_VERSION) >/dev/null
+	cd $(PACT_FFI_DIR).part && echo "$(PACT_FFI_SHA256)  $$(ls *.tgz)" | sha256sum --check --quiet
+	tar -xzf $(PACT_FFI_DIR).part/*.tgz -C $(PACT_FFI_DIR).part --strip-components=3 package/prebuilds/linux-x64/libpact_ffi.so
+	@rm -rf $(PACT_FFI_DIR) && mkdir -p $(PACT_FFI_DIR) && mv $(PACT_FFI_DIR).part/libpact_ffi.so $@ && touch $@ && rm -rf $(PACT_FFI_DIR).part
+
+## pacts: run the consumer contract tests and write their pact files into contracts/pacts
+pacts: $(PACT_FFI)
+	$(PACT_ENV) PAYCERT_WRITE_PACTS=1 $(GO) test -tags pact -count=1 -run Consumer ./contracts
 
 ## unit: the tests without the race detector and without the browser (quick)
 unit:
@@ -46,6 +72,7 @@ lint-go:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	CGO_ENABLED=0 $(GO) vet ./...
+	CGO_ENABLED=1 $(GO) vet -tags pact ./contracts
 	$(GO) mod tidy -diff
 
 ## lint-specs: Spectral (spectral:oas) and Redocly (recommended, strict) on every OpenAPI
