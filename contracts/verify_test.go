@@ -46,7 +46,7 @@ func verify(t *testing.T, name string, faults ...string) error {
 }
 
 // contracted lists the providers whose pacts are checked in.
-var contracted = []string{"paysage"}
+var contracted = []string{"bepaid", "paysage"}
 
 // faultEnv names a simulator fault TestVerify runs with: set by TestVerifyFailsOnFaults for the
 // child process it starts, never by hand.
@@ -80,6 +80,7 @@ func TestVerify(t *testing.T) {
 func TestVerifyFailsOnFaults(t *testing.T) {
 	cases := []struct{ fault, interaction string }{
 		{"paysage.accept-wrong-otp", "the confirmation of a pending payment with a wrong OTP"},
+		{"bepaid.created-successful", "an MTS Money test payment from a number whose service is active"},
 	}
 	for _, c := range cases {
 		t.Run(c.fault, func(t *testing.T) {
@@ -89,7 +90,7 @@ func TestVerifyFailsOnFaults(t *testing.T) {
 			if err == nil {
 				t.Fatalf("the pact verified against a simulator with %s:\n%s", c.fault, out)
 			}
-			failed := regexp.MustCompile(`(?m)^\s*\d+\) Verifying a pact between .*Given .* - ` + regexp.QuoteMeta(c.interaction))
+			failed := regexp.MustCompile(`(?m)^\s*\d+\) Verifying a pact between .* - ` + regexp.QuoteMeta(c.interaction) + `$`)
 			if !failed.Match(out) || !strings.Contains(string(out), "There were 1 pact failures") {
 				t.Errorf("the verification did not fail on %q alone:\n%s", c.interaction, out)
 			}
