@@ -113,10 +113,14 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, fmt.Errorf("-op %q is not an operation of %s%s; its operations:\n%s", *op, *provider, target.DidYouMean(*op, spec.Operations()), operationList(spec))
 	}
+	body, err := readInput(fs.Args())
+	if err != nil {
+		return exitError, err
+	}
 	if !set["kind"] {
 		guess := ""
 		if !set["content-type"] {
-			guess = sniffedKind(spec, opID, *status, fs.Args())
+			guess = sniffedKind(spec, opID, *status, body)
 		}
 		switch {
 		case callback:
@@ -146,10 +150,6 @@ func cmdValidate(args []string, stdout, stderr io.Writer) (int, error) {
 	default:
 		return exitError, fmt.Errorf("-kind %q is not request, response or webhook", *kind)
 	}
-	if err != nil {
-		return exitError, err
-	}
-	body, err := readInput(fs.Args())
 	if err != nil {
 		return exitError, err
 	}
@@ -207,17 +207,9 @@ func monetixSignature(body []byte, callback bool) (validate.Findings, error) {
 	return nil, nil
 }
 
-// sniffedKind is "request" or "response" when the body in the file named is of a kind (JSON, a
-// form, XML) that only opID's request, or only its answer with the given status, documents; else
-// "". A file that cannot be read is left for readInput to report.
-func sniffedKind(spec *validate.Spec, opID string, status int, args []string) string {
-	if len(args) != 1 || args[0] == "-" {
-		return ""
-	}
-	body, err := os.ReadFile(args[0])
-	if err != nil {
-		return ""
-	}
+// sniffedKind is "request" or "response" when the body is of a kind (JSON, a form, XML) that only
+// opID's request, or only its answer with the given status, documents; else "".
+func sniffedKind(spec *validate.Spec, opID string, status int, body []byte) string {
 	ct := validate.Sniff(body)
 	switch req, resp := spec.Documents(opID, 0, ct), spec.Documents(opID, status, ct); {
 	case req && !resp:

@@ -12,7 +12,6 @@ import (
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/paycert/paycert/harness/exchange"
-	"github.com/paycert/paycert/harness/fields"
 	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
@@ -167,11 +166,7 @@ func (t *T) Doer() *exchange.Doer {
 // keeps it in the transcript; it returns what the check found.
 func (t *T) RecordInbound(op string, d receiver.Delivery) validate.Findings {
 	ginkgo.GinkgoHelper()
-	contentType, body := d.Header.Get("Content-Type"), d.Body
-	if d.Method == http.MethodGet && len(body) == 0 {
-		// A callback sent with GET carries its message in the query, a URL-encoded form.
-		contentType, body = fields.URLEncoded, []byte(d.Query)
-	}
+	contentType, body := d.Message()
 	findings, err := t.Spec.CheckCaptured(op, 0, nil, contentType, body)
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))

@@ -210,3 +210,20 @@ func (p *Prompt) OTP(ctx context.Context, r Request) (string, error) {
 
 // Describe names the source.
 func (*Prompt) Describe() string { return "prompt" }
+
+// Wrong returns a code of the same length as code that is not code, for specs that send a wrong
+// OTP on purpose: every digit moved on by one (9 to 0), anything else made a 1; "0000" for none.
+func Wrong(code string) string {
+	b := []byte(code)
+	if len(b) == 0 {
+		return "0000"
+	}
+	for i := range b {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = '0' + (b[i]-'0'+1)%10
+		} else {
+			b[i] = '1'
+		}
+	}
+	return string(b)
+}

@@ -78,19 +78,3 @@ func Confirm(password string, skip *bool) jsondoc.Doc {
 	}
 	return jsondoc.Doc{"request": req}
 }
-
-// WrongOTP returns a code of the same length that is not otp.
-func WrongOTP(otp string) string {
-	b := []byte(otp)
-	if len(b) == 0 {
-		return "0000"
-	}
-	for i := range b {
-		if b[i] >= '0' && b[i] <= '9' {
-			b[i] = '0' + (b[i]-'0'+1)%10
-		} else {
-			b[i] = '1'
-		}
-	}
-	return string(b)
-}

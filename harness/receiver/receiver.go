@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paycert/paycert/harness/fields"
 )
 
 // Delivery is one request the target sent to an inbox.
@@ -28,6 +30,15 @@ type Delivery struct {
 	Body   []byte
 	// Answer is what the receiver answered.
 	Answer Answer
+}
+
+// Message is the message a delivery carries, as a body of a Content-Type: its body, or for a GET
+// without one, its query, a URL-encoded form.
+func (d Delivery) Message() (contentType string, body []byte) {
+	if d.Method == http.MethodGet && len(d.Body) == 0 {
+		return fields.URLEncoded, []byte(d.Query)
+	}
+	return d.Header.Get("Content-Type"), d.Body
 }
 
 // Answer is how an inbox answers a delivery: the merchant's side of a callback.

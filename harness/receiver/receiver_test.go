@@ -120,3 +120,21 @@ func TestInboxAnswersAsTold(t *testing.T) {
 		t.Errorf("after Answering(nil): %+v", got)
 	}
 }
+
+// TestDeliveryMessage: a delivery's message is its body with its Content-Type, or, for a GET
+// without a body, its query as a URL-encoded form.
+func TestDeliveryMessage(t *testing.T) {
+	cases := []struct {
+		d        receiver.Delivery
+		ct, body string
+	}{
+		{receiver.Delivery{Method: http.MethodGet, Query: "a=1&b=2"}, "application/x-www-form-urlencoded", "a=1&b=2"},
+		{receiver.Delivery{Method: http.MethodPost, Query: "a=1", Header: http.Header{"Content-Type": {"application/json"}}, Body: []byte(`{}`)}, "application/json", `{}`},
+		{receiver.Delivery{Method: http.MethodGet, Query: "a=1", Header: http.Header{"Content-Type": {"text/plain"}}, Body: []byte("x")}, "text/plain", "x"},
+	}
+	for _, c := range cases {
+		if ct, body := c.d.Message(); ct != c.ct || string(body) != c.body {
+			t.Errorf("%s ?%s %q: got %q %q, want %q %q", c.d.Method, c.d.Query, c.d.Body, ct, body, c.ct, c.body)
+		}
+	}
+}

@@ -48,17 +48,7 @@ func TestCheckResponse(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f, err := s.CheckResponse("createPayment", nil, c.status, c.header, []byte(c.body))
-			if err != nil {
-				t.Fatalf("harness error: %v", err)
-			}
-			if len(c.want) == 0 && len(f) != 0 {
-				t.Fatalf("want conformant, got:\n%s", f)
-			}
-			for _, w := range c.want {
-				if !strings.Contains(f.String(), w) {
-					t.Errorf("findings do not mention %q:\n%s", w, f)
-				}
-			}
+			wantFindings(t, f, err, c.want)
 		})
 	}
 }
@@ -166,6 +156,23 @@ func TestSchemaByRequestHeader(t *testing.T) {
 	for _, body := range []string{v2, v3} {
 		if f, err := s.CheckResponse("checkService", nil, 200, json, []byte(body)); err != nil || len(f) > 0 {
 			t.Errorf("no version header, body %s: %v %v", body, f, err)
+		}
+	}
+}
+
+// wantFindings fails the test on a harness error, on findings where want is empty, and on each
+// text of want the findings do not mention.
+func wantFindings(t *testing.T, f validate.Findings, err error, want []string) {
+	t.Helper()
+	if err != nil {
+		t.Fatalf("harness error: %v", err)
+	}
+	if len(want) == 0 && len(f) != 0 {
+		t.Fatalf("want conformant, got:\n%s", f)
+	}
+	for _, w := range want {
+		if !strings.Contains(f.String(), w) {
+			t.Errorf("findings do not mention %q:\n%s", w, f)
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/otp"
 )
 
 func (s specs) approve() bool {
@@ -43,7 +44,7 @@ func (s specs) approve() bool {
 		It("refuses a wrong code and does not complete the payment", s.Req("FPY-WRONG-001"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77071234567")
 			p.awaitCode(ctx)
-			refused(p.approve(ctx, wrong(p.code(ctx))))
+			refused(p.approve(ctx, otp.Wrong(p.code(ctx))))
 			st := p.status(ctx)
 			Expect(st.Value("pg_payment_status")).NotTo(Equal(fp.PaymentSuccess), "a wrong code completed the payment\n%s", st.Describe())
 		})
@@ -52,7 +53,7 @@ func (s specs) approve() bool {
 			p := newPayment(t, cl, "77071234567")
 			p.awaitCode(ctx)
 			code := p.code(ctx)
-			refused(p.approve(ctx, wrong(code)))
+			refused(p.approve(ctx, otp.Wrong(code)))
 			ok(p.approve(ctx, code), fp.StatusOK, fp.StatusProcess)
 			p.settles(ctx, fp.PaymentSuccess)
 		})
@@ -62,7 +63,7 @@ func (s specs) approve() bool {
 			p.awaitCode(ctx)
 			code := p.code(ctx)
 			for range 3 {
-				refused(p.approve(ctx, wrong(code)))
+				refused(p.approve(ctx, otp.Wrong(code)))
 			}
 			refused(p.approve(ctx, code))
 			p.settles(ctx, fp.PaymentFailed)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/signing"
 )
 
@@ -49,7 +50,7 @@ func (s specs) signature() bool {
 		It("signs every answer, ok or error, with pg_salt and a pg_sig for the script called", s.Req("FPY-SIG-003"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77071234567")
 			p.awaitCode(ctx)
-			p.approve(ctx, wrong(p.code(ctx)))
+			p.approve(ctx, otp.Wrong(p.code(ctx)))
 			p.resend(ctx)
 			p.status(ctx)
 			p.send(ctx, fp.Call{Op: fp.OpStatus, Fields: fp.IDFields("999999999999")})

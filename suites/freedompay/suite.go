@@ -17,6 +17,7 @@ import (
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/fields"
 	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/signing"
@@ -33,11 +34,9 @@ var Suite = conformance.Suite{
 	Catalogues: []string{"specs/freedompay.requirements.yaml"},
 	Simulators: providers.All(),
 	Signature: func(p target.Provider) string {
-		v := p.SignatureVariant
-		if v == "" {
-			v = signing.FreedomPayPositional
-		}
-		return "pg_sig MD5, " + v + " variant"
+		// The configuration has checked the variant; the signer names the default.
+		s, _ := signing.NewFreedomPay("", p.SignatureVariant)
+		return "pg_sig MD5, " + s.Variant + " variant"
 	},
 }
 
@@ -216,7 +215,7 @@ func (p *payment) failed(ctx context.Context) *fp.Answer {
 	p.awaitCode(ctx)
 	code := p.code(ctx)
 	for range 3 {
-		refused(p.approve(ctx, wrong(code)))
+		refused(p.approve(ctx, otp.Wrong(code)))
 	}
 	st := p.status(ctx)
 	if st.Value("pg_payment_status") != fp.PaymentFailed {
@@ -272,12 +271,7 @@ func (p *payment) checked(d receiver.Delivery) result {
 // resultFields are the fields of a result call: its query (GET) or its form, with a message
 // carried in pg_xml read from there.
 func resultFields(d receiver.Delivery) fields.List {
-	var l fields.List
-	if d.Method == http.MethodGet {
-		l, _ = fields.ParseQuery(d.Query)
-	} else {
-		l, _ = fields.ParseForm(d.Header.Get("Content-Type"), d.Body)
-	}
+	l, _ := fields.ParseForm(d.Message())
 	l, _ = l.Unwrap(fp.XMLField)
 	return l
 }
@@ -285,16 +279,4 @@ func resultFields(d receiver.Delivery) fields.List {
 // describe renders a result call for a failure message, redacted.
 func (r result) describe(t *conformance.T) string {
 	return fmt.Sprintf("result call %s %s:\n%s", r.Method, r.Path, t.Redactor.Message(r.Header.Get("Content-Type"), r.Body))
-}
-
-// wrong returns a code of the same length that is not code.
-func wrong(code string) string {
-	b := []byte(code)
-	for i := range b {
-		b[i] = '0' + (b[i]-'0'+1)%10
-	}
-	if len(b) == 0 {
-		return "000000"
-	}
-	return string(b)
 }

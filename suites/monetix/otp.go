@@ -8,6 +8,7 @@ import (
 
 	"github.com/paycert/paycert/harness/conformance"
 	mtx "github.com/paycert/paycert/harness/monetix"
+	"github.com/paycert/paycert/harness/otp"
 )
 
 func (s specs) otp() bool {
@@ -45,7 +46,7 @@ func (s specs) otp() bool {
 			f := newFlow(t, cl)
 			f.start(ctx)
 			f.clarification(ctx)
-			f.submit(ctx, wrong(f.otp(ctx)))
+			f.submit(ctx, otp.Wrong(f.otp(ctx)))
 			f.clarification(ctx)
 		})
 
@@ -54,7 +55,7 @@ func (s specs) otp() bool {
 			f.start(ctx)
 			f.clarification(ctx)
 			code := f.otp(ctx)
-			f.submit(ctx, wrong(code))
+			f.submit(ctx, otp.Wrong(code))
 			f.clarification(ctx)
 			f.submit(ctx, code)
 			f.succeeded(ctx)

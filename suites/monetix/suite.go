@@ -34,11 +34,9 @@ var Suite = conformance.Suite{
 	Catalogues: []string{"specs/monetix.requirements.yaml"},
 	Simulators: providers.All(),
 	Signature: func(p target.Provider) string {
-		v := p.SignatureVariant
-		if v == "" {
-			v = signing.DefaultMonetixVariant
-		}
-		return "HMAC-SHA512, " + v + " variant"
+		// The configuration has checked the variant; the signer names the default.
+		v, _ := signing.MonetixVariantNamed(p.SignatureVariant)
+		return "HMAC-SHA512, " + v.Name + " variant"
 	},
 }
 
@@ -198,16 +196,4 @@ func (f *flow) paid(ctx context.Context) {
 	f.clarification(ctx)
 	f.submit(ctx, f.otp(ctx))
 	f.succeeded(ctx)
-}
-
-// wrong returns an OTP of the same length that is not code.
-func wrong(code string) string {
-	b := []byte(code)
-	for i := range b {
-		b[i] = '0' + (b[i]-'0'+1)%10
-	}
-	if len(b) == 0 {
-		return "000000"
-	}
-	return string(b)
 }

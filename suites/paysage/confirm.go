@@ -10,6 +10,7 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/paysage"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/suites/begateway"
@@ -44,7 +45,7 @@ func (s specs) confirmation() bool {
 		})
 
 		It("never makes the payment successful with a wrong OTP", s.Req("PSG-CONFIRM-003"), func(ctx SpecContext) {
-			wrong := paysage.WrongOTP(t.OTPFor(ctx, uid, p.AccountNumber))
+			wrong := otp.Wrong(t.OTPFor(ctx, uid, p.AccountNumber))
 			res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(wrong, nil)))
 			conformance.Declined(res, "transaction.status")
 			Expect(statusOf(ctx, cl, uid)).NotTo(Equal("successful"), "a wrong OTP made the payment successful")
@@ -72,7 +73,7 @@ func (s specs) confirmation() bool {
 			afterWrong := func(ctx SpecContext) string {
 				GinkgoHelper()
 				code := t.OTPFor(ctx, uid, p.AccountNumber)
-				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(paysage.WrongOTP(code), nil)))
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(otp.Wrong(code), nil)))
 				conformance.Declined(res, "transaction.status")
 				if status := statusOf(ctx, cl, uid); status != "pending" {
 					Skip(report.NotApplicablePrefix + "the target ends the payment (" + status + ") at the first wrong OTP, so a second confirmation of it cannot show the 30-second window")

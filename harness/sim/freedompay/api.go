@@ -264,13 +264,9 @@ func (s *Sim) pay(r request) fields.List {
 		s.succeed(p)
 		return answer("ok", p)
 	case InsufficientFunds:
-		e := fail(codeFunds, "Debit error: insufficient funds, the balance of the phone does not cover the amount.")
-		s.failPayment(p, e)
-		return e.fields()
+		return s.failPayment(p, fail(codeFunds, "Debit error: insufficient funds, the balance of the phone does not cover the amount."))
 	case Blocked:
-		e := fail(codeBlocked, "Debit error: the number is blocked for payments.")
-		s.failPayment(p, e)
-		return e.fields()
+		return s.failPayment(p, fail(codeBlocked, "Debit error: the number is blocked for payments."))
 	}
 	p.Status = statusPending
 	s.sendCode(p)
@@ -290,9 +286,7 @@ func (s *Sim) approve(r request) fields.List {
 	if code != p.code() && !s.fault(FaultAcceptAnyCode) {
 		p.Wrong++
 		if p.Wrong >= MaxWrongCodes {
-			e := fail(codeTooManyWrong, fmt.Sprintf("Wrong approval code, %d times: the payment failed.", p.Wrong))
-			s.failPayment(p, e)
-			return e.fields()
+			return s.failPayment(p, fail(codeTooManyWrong, fmt.Sprintf("Wrong approval code, %d times: the payment failed.", p.Wrong)))
 		}
 		return fail(codeWrongCode, fmt.Sprintf("Wrong approval code; %d more attempts.", MaxWrongCodes-p.Wrong)).fields()
 	}

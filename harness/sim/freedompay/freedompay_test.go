@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/fields"
+	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim"
@@ -263,11 +264,9 @@ func (f *fixture) deliveries(in *receiver.Inbox) int {
 // failing unless it is salted and signed with the result URL's script name (FPY-SIG-004).
 func (f *fixture) result(d receiver.Delivery) fields.List {
 	f.t.Helper()
-	l, err := fields.ParseQuery(d.Query)
-	if d.Method != http.MethodGet {
-		if l, err = fields.ParseForm(d.Header.Get("Content-Type"), d.Body); err == nil {
-			l, err = l.Unwrap("pg_xml")
-		}
+	l, err := fields.ParseForm(d.Message())
+	if err == nil {
+		l, err = l.Unwrap("pg_xml")
 	}
 	if err != nil || l.Value(signing.FreedomPaySalt) == "" || f.signer.Verify(resultScript, l) != nil {
 		f.t.Fatalf("result call %s %q not read, salted or signed with %q (%v):\n%s", d.Method, d.Header.Get("Content-Type"), resultScript, err, l.Readable())
@@ -288,12 +287,6 @@ func (f *fixture) inbox(seq ...receiver.Answer) (*receiver.Inbox, string) {
 func rejected(s signing.FreedomPay) receiver.Answer {
 	l := s.Signed(resultScript, fields.Of("pg_status", "rejected", "pg_description", "out of stock", "pg_salt", "merchant-salt"))
 	return receiver.Answer{Status: http.StatusOK, ContentType: fields.ApplicationXML, Body: l.XML("response")}
-}
-
-// wrong is a code that is not code.
-func wrong(code string) string {
-	last := code[len(code)-1]
-	return code[:len(code)-1] + string(rune('0'+(last-'0'+1)%10))
 }
 
 func wantOK(t *testing.T, what string, l fields.List, status string) {
@@ -482,17 +475,17 @@ func TestApprove(t *testing.T) {
 	wantOK(t, "pay", f.pay(id, phone), "need_approve")
 	code := f.code(id)
 	for i := 1; i < maxWrong; i++ {
-		wantErr(t, fmt.Sprintf("wrong code %d", i), f.approve(id, wrong(code)), 360)
+		wantErr(t, fmt.Sprintf("wrong code %d", i), f.approve(id, otp.Wrong(code)), 360)
 		wantPayment(t, fmt.Sprintf("after wrong code %d", i), f.status(id), "pending", 0)
 	}
-	wantErr(t, "last wrong code", f.approve(id, wrong(code)), 361)
+	wantErr(t, "last wrong code", f.approve(id, otp.Wrong(code)), 361)
 	wantPayment(t, "after the last wrong code", f.status(id), "failed", 361)
 	wantErr(t, "right code after failure", f.approve(id, code), 350)
 
 	id = f.paid()
 	wantErr(t, "no code", f.op("/mfs/approve", "pg_payment_id", id), 101)
 	for i := 1; i < maxWrong; i++ {
-		wantErr(t, "wrong code", f.approve(id, wrong(f.code(id))), 360)
+		wantErr(t, "wrong code", f.approve(id, otp.Wrong(f.code(id))), 360)
 	}
 	wantOK(t, "right code after wrong ones", f.approve(id, f.code(id)), "ok")
 	wantPayment(t, "approved", f.status(id), "success", 0)
@@ -621,7 +614,7 @@ func TestResultURL(t *testing.T) {
 		}
 		failed := f.paid("pg_result_url", u)
 		for i := 0; i < maxWrong; i++ {
-			f.approve(failed, wrong(f.code(failed)))
+			f.approve(failed, otp.Wrong(f.code(failed)))
 		}
 		if r := f.result(f.nth(in, 2)); r.Value("pg_payment_id") != failed || r.Value("pg_result") != "0" ||
 			r.Value("pg_can_reject") != "0" || r.Value("pg_failure_code") != "361" {
@@ -761,7 +754,7 @@ func TestFaults(t *testing.T) {
 		}},
 		{freedompay.FaultAcceptAnyCode, "error pending", "ok success", func(f *fixture) string {
 			id := f.paid()
-			return f.approve(id, wrong(f.code(id))).Value("pg_status") + " " + f.status(id).Value("pg_payment_status")
+			return f.approve(id, otp.Wrong(f.code(id))).Value("pg_status") + " " + f.status(id).Value("pg_payment_status")
 		}},
 		{freedompay.FaultResendUnlimited, "error 371", "ok ", func(f *fixture) string {
 			id := f.paid()

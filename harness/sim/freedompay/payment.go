@@ -2,6 +2,8 @@ package freedompay
 
 import (
 	"time"
+
+	"github.com/paycert/paycert/harness/fields"
 )
 
 // Payment statuses (pg_payment_status of get_status3.php; specs/freedompay.errata.yaml).
@@ -71,11 +73,12 @@ func (s *Sim) succeed(p *payment) {
 	s.postResult(p)
 }
 
-// failPayment makes the payment failed for the reason given and posts the result; the caller holds
-// the lock.
-func (s *Sim) failPayment(p *payment, why refusal) {
+// failPayment makes the payment failed for the reason given and posts the result; it returns the
+// error answer that says why. The caller holds the lock.
+func (s *Sim) failPayment(p *payment, why refusal) fields.List {
 	p.Status, p.Processing, p.Failure = statusFailed, nil, why
 	s.postResult(p)
+	return why.fields()
 }
 
 // runDue ends what the clock has ended: processing payments succeed, payments past their lifetime

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	client "github.com/paycert/paycert/harness/paysage"
+	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
@@ -70,8 +70,6 @@ func (f fixture) status(uid string) string {
 	return simtest.Call(f.t, "GET", f.url+"/beyag/transactions/"+uid, nil).String("transaction.status")
 }
 
-func wrong(otp string) string { return client.WrongOTP(otp) }
-
 // TestDuplicateWindow pins the 30-second window: declined at 29.999 s, processed at 30 s, and a
 // declined request restarts the window (errata ERR-PSG-002).
 func TestDuplicateWindow(t *testing.T) {
@@ -79,7 +77,7 @@ func TestDuplicateWindow(t *testing.T) {
 	clock := f.sim.Clock()
 	uid := f.pay("")
 	code := f.otp(uid)
-	if a := f.confirm(uid, wrong(code), nil); a.String("transaction.status") != "failed" {
+	if a := f.confirm(uid, otp.Wrong(code), nil); a.String("transaction.status") != "failed" {
 		t.Fatalf("wrong OTP: %s", a.Raw)
 	}
 	clock.Advance(30*time.Second - time.Millisecond)
@@ -132,7 +130,7 @@ func TestSkipDuplicateCheck(t *testing.T) {
 	f := start(t)
 	uid := f.pay("")
 	code := f.otp(uid)
-	f.confirm(uid, wrong(code), nil)
+	f.confirm(uid, otp.Wrong(code), nil)
 	yes := true
 	if a := f.confirm(uid, code, &yes); a.String("transaction.status") != "successful" {
 		t.Fatalf("skip_duplicate_check: true was declined: %s", a.Raw)
@@ -148,7 +146,7 @@ func TestThreeWrongOTPsFailThePayment(t *testing.T) {
 		if s := f.status(uid); s != "pending" {
 			t.Fatalf("after %d wrong OTPs the payment is %s", i, s)
 		}
-		f.confirm(uid, wrong(code), &yes)
+		f.confirm(uid, otp.Wrong(code), &yes)
 	}
 	if s := f.status(uid); s != "failed" {
 		t.Fatalf("after %d wrong OTPs the payment is %s, want failed", paysage.MaxWrongOTPs, s)
