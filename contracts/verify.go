@@ -1,9 +1,14 @@
 package contracts
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -11,7 +16,9 @@ import (
 	"github.com/pact-foundation/pact-go/v2/proxy"
 
 	"github.com/paycert/paycert/harness/control"
+	"github.com/paycert/paycert/harness/fields"
 	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/signing"
 )
 
 // stateTimeout bounds the control API calls that set up one provider state.
@@ -25,7 +32,10 @@ type Target struct {
 	ControlURL string
 	AccountID  string
 	SecretKey  string
-	HTTP       *http.Client
+	// SignatureVariant is the variant of the provider's signature the target checks ("" for the
+	// default; see harness/signing).
+	SignatureVariant string
+	HTTP             *http.Client
 }
 
 // StateHandlers sets up each provider state the control API says it has for the target's
@@ -82,14 +92,96 @@ func paymentID(values map[string]any) string {
 }
 
 // RequestFilter gives every request of a verification the target's credentials, which a pact
-// cannot hold: for the beGateway providers, HTTP Basic with the shop ID and secret key.
-func (tg Target) RequestFilter() proxy.Middleware {
+// cannot hold:
+//   - beGateway (PaySage, bePaid): HTTP Basic with the shop ID and secret key, on a request that
+//     carries an Authorization header;
+//   - Monetix: general.project_id set to the project and general.signature computed with the
+//     secret key, on a request that carries a signature;
+//   - FreedomPay: pg_merchant_id set to the merchant and pg_sig computed with the secret key and
+//     the script name of the path, on a request that carries a pg_sig.
+//
+// A request without credentials is sent as the pact has it: that is how a contract shows the
+// refusal of an unsigned request. A body the filter cannot read is sent as it is too, for the
+// target to answer.
+func (tg Target) RequestFilter() (proxy.Middleware, error) {
+	sign, err := tg.signer()
+	if err != nil {
+		return nil, err
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") != "" && tg.AccountID != "" {
 				r.SetBasicAuth(tg.AccountID, tg.SecretKey)
 			}
+			if sign != nil && r.Body != nil {
+				body, err := io.ReadAll(r.Body)
+				_ = r.Body.Close()
+				if err == nil {
+					body = sign(r, body)
+				}
+				r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+				r.Header.Set("Content-Length", strconv.Itoa(len(body)))
+			}
 			next.ServeHTTP(w, r)
 		})
+	}, nil
+}
+
+// resign returns a request body signed with the target's credentials, or the body as it was.
+type resign func(r *http.Request, body []byte) []byte
+
+// signer is the target provider's resign, nil for a provider whose requests are not signed.
+func (tg Target) signer() (resign, error) {
+	switch tg.Provider {
+	case "monetix":
+		s, err := signing.NewMonetix(tg.SecretKey, tg.SignatureVariant)
+		if err != nil {
+			return nil, fmt.Errorf("monetix signature variant: %w", err)
+		}
+		project, err := strconv.ParseInt(tg.AccountID, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("the Monetix project ID %q is not an integer", tg.AccountID)
+		}
+		return func(_ *http.Request, body []byte) []byte {
+			var doc map[string]any
+			dec := json.NewDecoder(bytes.NewReader(body))
+			dec.UseNumber()
+			if dec.Decode(&doc) != nil {
+				return body
+			}
+			general, ok := doc["general"].(map[string]any)
+			if !ok || general["signature"] == nil {
+				return body
+			}
+			general["project_id"] = project
+			signed, err := s.SignRequest(doc)
+			if err != nil {
+				return body
+			}
+			return signed
+		}, nil
+	case "freedompay":
+		s, err := signing.NewFreedomPay(tg.SecretKey, tg.SignatureVariant)
+		if err != nil {
+			return nil, fmt.Errorf("freedompay signature variant: %w", err)
+		}
+		return func(r *http.Request, body []byte) []byte {
+			ct := r.Header.Get("Content-Type")
+			l, err := fields.ParseForm(ct, body)
+			if err != nil || !l.Has(signing.FreedomPaySig) {
+				return body
+			}
+			l = s.Signed(signing.ScriptName(r.URL.Path), l.Set("pg_merchant_id", tg.AccountID))
+			if mt, _, _ := mime.ParseMediaType(ct); mt == fields.URLEncoded {
+				return []byte(l.Encode())
+			}
+			ct, out, err := l.EncodeMultipart("")
+			if err != nil {
+				return body
+			}
+			r.Header.Set("Content-Type", ct)
+			return out
+		}, nil
 	}
+	return nil, nil
 }

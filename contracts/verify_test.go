@@ -35,18 +35,22 @@ func verify(t *testing.T, name string, faults ...string) error {
 	if err != nil {
 		t.Fatal(err)
 	}
+	filter, err := tg.RequestFilter()
+	if err != nil {
+		t.Fatal(err)
+	}
 	file, err := filepath.Abs(contracts.File("pacts", name))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return provider.NewVerifier().VerifyProvider(t, provider.VerifyRequest{
 		Provider: name, ProviderBaseURL: tg.BaseURL, PactFiles: []string{file},
-		StateHandlers: handlers, RequestFilter: tg.RequestFilter(), DisableColoredOutput: true,
+		StateHandlers: handlers, RequestFilter: filter, DisableColoredOutput: true,
 	})
 }
 
 // contracted lists the providers whose pacts are checked in.
-var contracted = []string{"bepaid", "paysage"}
+var contracted = []string{"bepaid", "monetix", "paysage"}
 
 // faultEnv names a simulator fault TestVerify runs with: set by TestVerifyFailsOnFaults for the
 // child process it starts, never by hand.
@@ -81,6 +85,7 @@ func TestVerifyFailsOnFaults(t *testing.T) {
 	cases := []struct{ fault, interaction string }{
 		{"paysage.accept-wrong-otp", "the confirmation of a pending payment with a wrong OTP"},
 		{"bepaid.created-successful", "an MTS Money test payment from a number whose service is active"},
+		{"monetix.resend-early", "a new OTP asked for before the OTP sent has expired"},
 	}
 	for _, c := range cases {
 		t.Run(c.fault, func(t *testing.T) {
