@@ -62,7 +62,7 @@ func (tg Target) StateHandlers() (models.StateHandlers, error) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), stateTimeout)
 			defer cancel()
-			values, err := cl.SetState(ctx, tg.Provider, s.Name, s.Parameters)
+			values, err := cl.SetState(ctx, tg.Provider, s.Name, stateParams(s.Parameters))
 			if err != nil {
 				return nil, fmt.Errorf("provider state %q: %w", s.Name, err)
 			}
@@ -75,6 +75,15 @@ func (tg Target) StateHandlers() (models.StateHandlers, error) {
 		}
 	}
 	return out, nil
+}
+
+// stateParams are a provider state's parameters as the verifier hands them over: the Pact FFI
+// sends them in a params object, which the state handler is given as one parameter of that name.
+func stateParams(p map[string]any) map[string]any {
+	if nested, ok := p["params"].(map[string]any); ok && len(p) == 1 {
+		return nested
+	}
+	return p
 }
 
 // paymentID is the ID a state's values give the payment it set up, under the provider's name for
@@ -95,14 +104,14 @@ func paymentID(values map[string]any) string {
 // cannot hold:
 //   - beGateway (PaySage, bePaid): HTTP Basic with the shop ID and secret key, on a request that
 //     carries an Authorization header;
-//   - Monetix: general.project_id set to the project and general.signature computed with the
-//     secret key, on a request that carries a signature;
-//   - FreedomPay: pg_merchant_id set to the merchant and pg_sig computed with the secret key and
-//     the script name of the path, on a request that carries a pg_sig.
+//   - Monetix: general.project_id set to the project, and general.signature computed with the
+//     secret key on a request that carries one;
+//   - FreedomPay: pg_merchant_id set to the merchant, and pg_sig computed with the secret key and
+//     the script name of the path on a request that carries one.
 //
-// A request without credentials is sent as the pact has it: that is how a contract shows the
-// refusal of an unsigned request. A body the filter cannot read is sent as it is too, for the
-// target to answer.
+// A request without a signature or an Authorization header is sent without: that is how a
+// contract shows the refusal of an unsigned request. A body the filter cannot read is sent as it
+// is, for the target to answer.
 func (tg Target) RequestFilter() (proxy.Middleware, error) {
 	sign, err := tg.signer()
 	if err != nil {
@@ -150,15 +159,21 @@ func (tg Target) signer() (resign, error) {
 				return body
 			}
 			general, ok := doc["general"].(map[string]any)
-			if !ok || general["signature"] == nil {
+			if !ok || general["project_id"] == nil {
 				return body
 			}
 			general["project_id"] = project
-			signed, err := s.SignRequest(doc)
+			var out []byte
+			var err error
+			if general["signature"] != nil {
+				out, err = s.SignRequest(doc)
+			} else {
+				out, err = json.Marshal(doc)
+			}
 			if err != nil {
 				return body
 			}
-			return signed
+			return out
 		}, nil
 	case "freedompay":
 		s, err := signing.NewFreedomPay(tg.SecretKey, tg.SignatureVariant)
@@ -168,10 +183,13 @@ func (tg Target) signer() (resign, error) {
 		return func(r *http.Request, body []byte) []byte {
 			ct := r.Header.Get("Content-Type")
 			l, err := fields.ParseForm(ct, body)
-			if err != nil || !l.Has(signing.FreedomPaySig) {
+			if err != nil || !l.Has("pg_merchant_id") {
 				return body
 			}
-			l = s.Signed(signing.ScriptName(r.URL.Path), l.Set("pg_merchant_id", tg.AccountID))
+			l = l.Set("pg_merchant_id", tg.AccountID)
+			if l.Has(signing.FreedomPaySig) {
+				l = s.Signed(signing.ScriptName(r.URL.Path), l)
+			}
 			if mt, _, _ := mime.ParseMediaType(ct); mt == fields.URLEncoded {
 				return []byte(l.Encode())
 			}

@@ -50,7 +50,7 @@ func verify(t *testing.T, name string, faults ...string) error {
 }
 
 // contracted lists the providers whose pacts are checked in.
-var contracted = []string{"bepaid", "monetix", "paysage"}
+var contracted = []string{"bepaid", "freedompay", "monetix", "paysage"}
 
 // faultEnv names a simulator fault TestVerify runs with: set by TestVerifyFailsOnFaults for the
 // child process it starts, never by hand.
@@ -86,6 +86,7 @@ func TestVerifyFailsOnFaults(t *testing.T) {
 		{"paysage.accept-wrong-otp", "the confirmation of a pending payment with a wrong OTP"},
 		{"bepaid.created-successful", "an MTS Money test payment from a number whose service is active"},
 		{"monetix.resend-early", "a new OTP asked for before the OTP sent has expired"},
+		{"freedompay.approval-any-code", "the approval of a payment with a wrong code"},
 	}
 	for _, c := range cases {
 		t.Run(c.fault, func(t *testing.T) {

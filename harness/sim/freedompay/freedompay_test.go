@@ -799,3 +799,45 @@ func TestFaults(t *testing.T) {
 		})
 	}
 }
+
+// TestProviderStates: each provider state sets up its payment, with the ID and approval code a
+// pact names when it names them (a string or a number), and refuses parameters it cannot use.
+func TestProviderStates(t *testing.T) {
+	f := start(t)
+	fresh, err := f.sim.SetState(freedompay.StateNew, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.FormatInt(fresh["pg_payment_id"].(int64), 10)
+	wantPayment(t, "a new payment", f.status(id), "new", 0)
+	wantOK(t, "the pay request of a new payment", f.pay(id, phone), "need_approve")
+
+	for _, params := range []map[string]any{
+		{"pg_payment_id": "1163457981", "approval_code": "0042"},
+		{"pg_payment_id": 1163457981.0, "approval_code": 42.0},
+	} {
+		if _, err := f.sim.SetState(freedompay.StateAwaitingApproval, params); err != nil {
+			t.Fatal(err)
+		}
+		want := fmt.Sprint(params["approval_code"])
+		if got := f.code("1163457981"); got != want {
+			t.Errorf("%v: the code sent is %q, want %q", params, got, want)
+		}
+		wantErr(t, "a wrong code", f.approve("1163457981", "9999"), 360)
+		wantOK(t, "the code the state names", f.approve("1163457981", want), "ok")
+	}
+
+	if _, err := f.sim.SetState(freedompay.StateSuccessful, map[string]any{"pg_payment_id": 7.0}); err != nil {
+		t.Fatal(err)
+	}
+	wantPayment(t, "a successful payment", f.status("7"), "success", 0)
+
+	for _, params := range []map[string]any{{"pg_payment_id": -1.0}, {"pg_payment_id": "x"}, {"approval_code": "12a"}, {"approval_code": true}} {
+		if _, err := f.sim.SetState(freedompay.StateAwaitingApproval, params); err == nil {
+			t.Errorf("%v: accepted", params)
+		}
+	}
+	if _, err := f.sim.SetState("a refunded payment", nil); err == nil {
+		t.Error("an unknown state was set up")
+	}
+}
