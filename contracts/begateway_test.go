@@ -3,6 +3,7 @@
 package contracts_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
@@ -112,6 +113,23 @@ func beGatewayCommon(t *testing.T, c *contract, client func(consumer.MockServerC
 	if err != nil {
 		t.Fatal(err)
 	}
+
+	c.message(models.ProviderState{Name: beyag.StateSuccessful, Parameters: map[string]any{"amount": amount}},
+		"the notification of a successful payment", "application/json",
+		matcherJSON(t, StructMatcher{"transaction": StructMatcher{
+			"uid": Regex(exampleUID, uuidPattern), "type": S("payment"), "status": S("successful"),
+			"amount": Integer(amount), "currency": S(currency), "message": Like("Transaction was successfully processed."),
+		}}),
+		func(body []byte) error {
+			var n jsondoc.Doc
+			if err := json.Unmarshal(body, &n); err != nil {
+				return err
+			}
+			if jsondoc.String(n, "transaction.uid") == "" || jsondoc.String(n, "transaction.status") != "successful" {
+				return fmt.Errorf("the merchant cannot tell which payment succeeded: %s", body)
+			}
+			return nil
+		})
 
 	err = c.mock.AddInteraction().
 		UponReceiving("a payment without the shop's credentials").

@@ -14,6 +14,8 @@ import (
 
 	"github.com/pact-foundation/pact-go/v2/consumer"
 	"github.com/pact-foundation/pact-go/v2/log"
+	message "github.com/pact-foundation/pact-go/v2/message/v4"
+	"github.com/pact-foundation/pact-go/v2/models"
 
 	"github.com/paycert/paycert"
 	"github.com/paycert/paycert/contracts"
@@ -32,13 +34,15 @@ func pactDir(t *testing.T) string {
 	return t.TempDir()
 }
 
-// contract is one provider's consumer contract under construction.
+// contract is one provider's consumer contract under construction: its HTTP interactions (mock)
+// and its messages, the callbacks the merchant receives (messages).
 type contract struct {
 	t        *testing.T
 	provider string
 	spec     *validate.Spec
 	dir      string
 	mock     *consumer.V4HTTPMockProvider
+	messages *message.AsynchronousPact
 }
 
 // newContract starts the provider's contract; finish compares what it wrote with pacts/.
@@ -55,7 +59,11 @@ func newContract(t *testing.T, provider, specFile string) *contract {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &contract{t: t, provider: provider, spec: spec, dir: dir, mock: mock}
+	messages, err := message.NewAsynchronousPact(message.Config{Consumer: contracts.Consumer, Provider: provider, PactDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &contract{t: t, provider: provider, spec: spec, dir: dir, mock: mock, messages: messages}
 	// Start from nothing: the mock merges into a pact file it finds.
 	_ = os.Remove(contracts.File(dir, provider))
 	return c
@@ -82,6 +90,24 @@ func conforms(res *exchange.Result, err error, status int) error {
 		return fmt.Errorf("%s: the reference client's request breaks the spec:\n%s", res.Op, res.RequestFindings)
 	}
 	return nil
+}
+
+// message adds a message interaction: a callback the provider sends the merchant in the provider
+// state, with contents in the Pact FFI's form (JSON with matchers, for a JSON body or a form's
+// fields). The merchant's handling of it is read, which says what the merchant could not use. A
+// message, like an answer, holds only what the merchant reads; whether each field it names is
+// one the documents promise is paycert pact check's to say.
+func (c *contract) message(state models.ProviderState, description, contentType string, contents []byte, read func([]byte) error) {
+	c.t.Helper()
+	err := c.messages.AddAsynchronousMessage().
+		GivenWithParameter(state).
+		ExpectsToReceive(description).
+		WithContent(contentType, contents).
+		ConsumedBy(func(m message.AsynchronousMessage) error { return read(m.Contents) }).
+		Verify(c.t)
+	if err != nil {
+		c.t.Fatal(err)
+	}
 }
 
 // answered is conforms for a request that is wrong on purpose: the exchange happened, with the
@@ -145,6 +171,16 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	os.Exit(m.Run())
+}
+
+// matcherJSON is a body with matchers in the Pact FFI's JSON form.
+func matcherJSON(t *testing.T, body any) []byte {
+	t.Helper()
+	out, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func ctx(t *testing.T) context.Context {

@@ -49,7 +49,14 @@ type fpField struct {
 // with matchers: the merchant, the fields, a salt and a signature.
 func signedForm(t *testing.T, fs ...fpField) []byte {
 	t.Helper()
-	form := map[string]any{"pg_merchant_id": Like(freedomPayMerchant), "pg_salt": salt, "pg_sig": hexSig}
+	return saltedForm(t, append(fs, fpField{"pg_merchant_id", Like(freedomPayMerchant)})...)
+}
+
+// saltedForm is a form of the fields, a salt and a signature, in the Pact FFI's JSON form. A form
+// matches only with every field it has: unlike a JSON body, no field may be left out.
+func saltedForm(t *testing.T, fs ...fpField) []byte {
+	t.Helper()
+	form := map[string]any{"pg_salt": salt, "pg_sig": hexSig}
 	for _, f := range fs {
 		form[f.name] = f.value
 	}
@@ -104,7 +111,7 @@ func answerRoot(path string) string {
 // payment's init, its pay request that sends the customer an approval code, the approval with
 // the code and with a wrong one, a new code asked for too early, the status of a successful
 // payment, and the refusal of an unsigned request. The result call comes as a message
-// (TestConsumerFreedomPayResult).
+// at the end.
 func TestConsumerFreedomPay(t *testing.T) {
 	c := newContract(t, freedompay.Provider, freedompay.SpecFile)
 	defer c.finish()
@@ -124,6 +131,8 @@ func TestConsumerFreedomPay(t *testing.T) {
 	stateParams := map[string]any{"pg_payment_id": freedomPayPaymentID, "approval_code": freedomPayCode}
 	statePayment := fpField{"pg_payment_id", Regex(freedomPayPaymentID, `^[0-9]+$`)}
 	answerPayment := statePayment
+	amount := Regex("100", `^[0-9]+(\.[0-9]{1,2})?$`)
+	date := Regex("2026-11-21 10:15:00", `^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$`)
 	payment := freedompay.NewPayment("")
 	initFields := []fpField{
 		{"pg_order_id", Like("order-4711")}, {"pg_amount", Regex("150", `^[0-9]+(\.[0-9]{1,2})?$`)}, {"pg_currency", S("KZT")},
@@ -171,8 +180,8 @@ func TestConsumerFreedomPay(t *testing.T) {
 			state: simfreedompay.StateSuccessful, description: "the status of a successful payment", path: "/get_status3.php", op: freedompay.OpStatus,
 			request: []fpField{statePayment},
 			answer: []fpField{
-				{"pg_status", S(freedompay.StatusOK)}, answerPayment, {"pg_currency", S("KZT")}, {"pg_amount", Regex("100", `^[0-9]+(\.[0-9]{1,2})?$`)},
-				{"pg_payment_status", S(freedompay.PaymentSuccess)}, {"pg_payment_date", Regex("2026-11-21 10:15:00", `^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$`)},
+				{"pg_status", S(freedompay.StatusOK)}, answerPayment, {"pg_currency", S("KZT")}, {"pg_amount", amount},
+				{"pg_payment_status", S(freedompay.PaymentSuccess)}, {"pg_payment_date", date},
 			},
 			send: freedompay.Call{Fields: freedompay.IDFields(freedomPayPaymentID)},
 		},
@@ -228,4 +237,22 @@ func TestConsumerFreedomPay(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+
+	c.message(models.ProviderState{Name: simfreedompay.StateSuccessful, Parameters: stateParams}, "the result call of a successful payment",
+		fields.URLEncoded, saltedForm(t,
+			fpField{"pg_order_id", Like("order-4711")}, answerPayment, fpField{"pg_amount", amount}, fpField{"pg_currency", S("KZT")},
+			fpField{"pg_net_amount", amount}, fpField{"pg_ps_amount", amount}, fpField{"pg_ps_full_amount", amount}, fpField{"pg_ps_currency", S("KZT")},
+			fpField{"pg_description", Like("Order 4711")}, fpField{"pg_result", S("1")}, fpField{"pg_payment_date", date},
+			fpField{"pg_can_reject", Regex("1", `^[01]$`)}, fpField{"pg_user_phone", Regex(freedomPayPhone, `^7[0-9]{10}$`)},
+			fpField{"pg_testing_mode", Regex("0", `^[01]$`)}, fpField{"pg_captured", S("1")}, fpField{"pg_payment_method", S("mobile_commerce")},
+		), func(b []byte) error {
+			l, err := fields.ParseForm(fields.URLEncoded, b)
+			if err != nil {
+				return err
+			}
+			if l.Value("pg_payment_id") == "" || l.Value("pg_result") != "1" {
+				return fmt.Errorf("the merchant cannot tell which payment succeeded: %s", b)
+			}
+			return nil
+		})
 }

@@ -3,11 +3,13 @@
 package contracts_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 
 	"github.com/pact-foundation/pact-go/v2/consumer"
 	. "github.com/pact-foundation/pact-go/v2/matchers"
+	"github.com/pact-foundation/pact-go/v2/models"
 
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
@@ -167,6 +169,42 @@ func TestConsumerMonetix(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	callbacks := []struct {
+		state, description, status string
+		clarification              bool
+	}{
+		{simmonetix.StateAwaitingOTP, "the callback that asks for the OTP", monetix.StatusClarification, true},
+		{simmonetix.StateSuccessful, "the callback of a successful purchase", monetix.StatusSuccess, false},
+	}
+	for _, cb := range callbacks {
+		body := StructMatcher{
+			"project_id": Integer(monetixProject),
+			"payment": StructMatcher{
+				"id": Like(monetixPaymentID), "type": S("purchase"), "status": S(cb.status),
+				"sum": StructMatcher{"amount": Integer(monetixAmount), "currency": S("KZT")},
+			},
+			"operation": StructMatcher{"type": S("sale"), "status": S(cb.status), "request_id": Like("3bcd33d52c4a4f8b9b4")},
+			"account":   StructMatcher{"number": Regex("77071234567", `^7[0-9]{10}$`)},
+			"signature": Regex(monetixSignature, `^[A-Za-z0-9+/]+=*$`),
+		}
+		if cb.clarification {
+			body["clarification_fields"] = StructMatcher{"additional_data": StructMatcher{"additional_data": StructMatcher{
+				"approval_code": StructMatcher{"type": S("string")},
+			}}}
+		}
+		c.message(models.ProviderState{Name: cb.state, Parameters: map[string]any{"amount": monetixAmount}}, cb.description, "application/json",
+			matcherJSON(t, body), func(b []byte) error {
+				var doc jsondoc.Doc
+				if err := json.Unmarshal(b, &doc); err != nil {
+					return err
+				}
+				if jsondoc.String(doc, "payment.id") == "" || jsondoc.String(doc, "payment.status") != cb.status {
+					return fmt.Errorf("the merchant cannot tell which purchase is %s: %s", cb.status, b)
+				}
+				return nil
+			})
 	}
 
 	// Without a signature: the request is sent as it is by a verification too, and refused.

@@ -12,17 +12,26 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pact-foundation/pact-go/v2/message"
 	"github.com/pact-foundation/pact-go/v2/models"
 	"github.com/pact-foundation/pact-go/v2/proxy"
 
 	"github.com/paycert/paycert/harness/control"
 	"github.com/paycert/paycert/harness/fields"
 	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/signing"
 )
 
 // stateTimeout bounds the control API calls that set up one provider state.
 const stateTimeout = 10 * time.Second
+
+// How long a message interaction waits for the target's callbacks: the first within
+// messageWait of the state's setup, the next within messageSettle of the one before.
+const (
+	messageWait   = 10 * time.Second
+	messageSettle = 300 * time.Millisecond
+)
 
 // Target is what a pact is verified against: a provider's base URL, the test-control API that
 // sets up provider states (specs/control.yaml), and the merchant's credentials there.
@@ -202,4 +211,60 @@ func (tg Target) signer() (resign, error) {
 		}, nil
 	}
 	return nil, nil
+}
+
+// callbackParam is the state parameter that says where the provider's callbacks go: the name of
+// the request field that says it in the provider's API.
+func callbackParam(provider string) string {
+	switch provider {
+	case "monetix":
+		return "merchant_callback_url"
+	case "freedompay":
+		return "pg_result_url"
+	}
+	return "notification_url"
+}
+
+// MessageHandler makes, for a message interaction, the callback the target sends the merchant in
+// the interaction's provider states. It sets the states up through the control API with their
+// callbacks going to a new inbox of rcv, waits for the callbacks (the first within 10 seconds,
+// each next one within 300 ms of the one before) and gives the last of them: its body, with its
+// Content-Type as the metadata contentType. A form (multipart, URL-encoded, or a GET's query)
+// is given URL-encoded: a pact's message holds the callback's fields, however they travel.
+func (tg Target) MessageHandler(rcv *receiver.Receiver) message.Handler {
+	cl := control.New(tg.ControlURL, tg.HTTP)
+	return func(states []models.ProviderState) (message.Body, message.Metadata, error) {
+		in := rcv.NewInbox(tg.Provider + "-message")
+		ctx, cancel := context.WithTimeout(context.Background(), messageWait+stateTimeout)
+		defer cancel()
+		for _, s := range states {
+			params := map[string]any{}
+			for k, v := range stateParams(s.Parameters) {
+				params[k] = v
+			}
+			params[callbackParam(tg.Provider)] = in.URL()
+			if _, err := cl.SetState(ctx, tg.Provider, s.Name, params); err != nil {
+				return nil, nil, fmt.Errorf("provider state %q: %w", s.Name, err)
+			}
+		}
+		var last receiver.Delivery
+		for n, wait := 0, messageWait; ; n, wait = n+1, messageSettle {
+			wctx, wcancel := context.WithTimeout(ctx, wait)
+			seen := 0
+			d, err := in.Await(wctx, func(receiver.Delivery) bool { seen++; return seen > n })
+			wcancel()
+			if err != nil {
+				if n == 0 {
+					return nil, nil, fmt.Errorf("the target sent no callback to %s within %s of setting up %d provider states", in.URL(), messageWait, len(states))
+				}
+				break
+			}
+			last = d
+		}
+		ct, body := last.Message()
+		if l, err := fields.ParseForm(ct, body); err == nil {
+			ct, body = fields.URLEncoded, []byte(l.Encode())
+		}
+		return body, message.Metadata{"contentType": ct}, nil
+	}
 }

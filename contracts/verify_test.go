@@ -3,6 +3,7 @@
 package contracts_test
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,9 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pact-foundation/pact-go/v2/message"
 	"github.com/pact-foundation/pact-go/v2/provider"
 
 	"github.com/paycert/paycert/contracts"
+	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/providers"
 	"github.com/paycert/paycert/harness/sim/simtest"
@@ -43,10 +46,41 @@ func verify(t *testing.T, name string, faults ...string) error {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rcv, err := receiver.Start("127.0.0.1:0", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = rcv.Close() })
+	messages := message.Handlers{}
+	for _, description := range messageDescriptions(t, file) {
+		messages[description] = tg.MessageHandler(rcv)
+	}
 	return provider.NewVerifier().VerifyProvider(t, provider.VerifyRequest{
 		Provider: name, ProviderBaseURL: tg.BaseURL, PactFiles: []string{file},
-		StateHandlers: handlers, RequestFilter: filter, DisableColoredOutput: true,
+		StateHandlers: handlers, RequestFilter: filter, MessageHandlers: messages, DisableColoredOutput: true,
 	})
+}
+
+// messageDescriptions are the descriptions of the message interactions of a pact file.
+func messageDescriptions(t *testing.T, file string) []string {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pact struct {
+		Interactions []struct{ Type, Description string }
+	}
+	if err := json.Unmarshal(data, &pact); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, in := range pact.Interactions {
+		if in.Type == "Asynchronous/Messages" {
+			out = append(out, in.Description)
+		}
+	}
+	return out
 }
 
 // contracted lists the providers whose pacts are checked in.

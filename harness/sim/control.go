@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/paycert/paycert/harness/signing"
@@ -143,4 +144,18 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+// StateURL is the absolute http(s) URL params[name] gives a provider state (where its callbacks
+// go), or "" when the parameter is absent.
+func StateURL(params map[string]any, name string) (string, error) {
+	v, ok := params[name]
+	if !ok {
+		return "", nil
+	}
+	s, _ := v.(string)
+	if u, err := url.Parse(s); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%s %v is not an absolute http(s) URL", name, v)
+	}
+	return s, nil
 }

@@ -283,13 +283,13 @@ func (e *Engine) byTrackingID(w http.ResponseWriter, r *http.Request) {
 
 // Seed makes a payment directly, pending or already successful, for a provider state; it returns
 // a copy of it.
-func (e *Engine) Seed(amount int64, successful bool) Tx {
+func (e *Engine) Seed(amount int64, successful bool, notifyURL string) Tx {
 	now := e.env.Clock.Now()
 	tx := &Tx{
 		UID: e.newUID(), Type: "payment", Status: Pending, Amount: amount, Currency: firstOr(e.cfg.Currencies, "USD"),
 		Description: "provider state", Language: "en", MethodType: e.cfg.Method.Type(),
 		Section: map[string]any{"type": e.cfg.Method.Type()}, Message: e.cfg.PendingMessage,
-		PayMessage: e.cfg.PendingMessage, CreatedAt: now, UpdatedAt: now, RefID: e.env.Rand.UUID(),
+		PayMessage: e.cfg.PendingMessage, CreatedAt: now, UpdatedAt: now, RefID: e.env.Rand.UUID(), NotifyURL: notifyURL,
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/paycert/paycert/harness/sim"
 )
 
 // Provider states the simulator sets up for Pact verification.
@@ -22,7 +24,8 @@ func (s *Sim) States() []string { return []string{StateNew, StateAwaitingApprova
 // successful. params["pg_payment_id"], when given, is the payment's ID (a payment that had it
 // is replaced), and params["approval_code"] the code sent (digits, as a string or a number: Pact
 // passes a parameter of digits as a number): a pact that cannot take values from the state (a
-// form's fields) names its own. It returns the pg_payment_id, amount and status.
+// form's fields) names its own. Its result is called at params["pg_result_url"] when given (a
+// successful payment's at once). It returns the pg_payment_id, amount and status.
 func (s *Sim) SetState(state string, params map[string]any) (map[string]any, error) {
 	if !slices.Contains(s.States(), state) {
 		return nil, fmt.Errorf("unknown %s state %q (have %q)", Name, state, s.States())
@@ -46,6 +49,10 @@ func (s *Sim) SetState(state string, params map[string]any) (map[string]any, err
 	if v, ok := params["approval_code"]; ok && !digitsText.MatchString(code) {
 		return nil, fmt.Errorf("approval_code %v is not a string of digits", v)
 	}
+	resultURL, err := sim.StateURL(params, "pg_result_url")
+	if err != nil {
+		return nil, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.env.Clock.Now()
@@ -57,7 +64,7 @@ func (s *Sim) SetState(state string, params map[string]any) (map[string]any, err
 	p := &payment{
 		ID: id, OrderID: "state-" + strconv.FormatInt(id, 10), Amount: amount, Currency: "KZT",
 		Description: "paycert provider state", Created: now, Expires: now.Add(DefaultLifetime), Method: "POST",
-		Status: statusNew,
+		Status: statusNew, ResultURL: resultURL,
 	}
 	s.payments[p.ID] = p
 	if state != StateNew {
