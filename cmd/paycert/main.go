@@ -5,6 +5,8 @@
 //	paycert run [flags]                       every suite against the configured target; report
 //	paycert sim [flags]                       serve the simulator
 //	paycert validate [flags] FILE             check one captured message
+//	paycert pact check [flags] FILE|DIR...    check consumer pacts against the providers' documents
+//	paycert pact verify [flags] ...           verify pacts against a provider (runs paycert-pact)
 //	paycert report merge -out DIR DIR...      merge report bundles
 //	paycert version                           this build's version
 //
@@ -46,6 +48,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = cmdSim(args[1:], stdout, stderr)
 	case "validate":
 		code, err = cmdValidate(args[1:], stdout, stderr)
+	case "pact":
+		code, err = cmdPact(args[1:], stdout, stderr)
 	case "report":
 		code, err = cmdReport(args[1:], stdout, stderr)
 	case "version", "-version", "--version":
@@ -82,6 +86,15 @@ func usage(w io.Writer) {
   paycert validate -schema schemas/begateway/transaction.json FILE|-
   paycert validate -list
       check one captured message body against an operation of a provider's spec, or a schema file
+  paycert pact check [-provider P] [-json] FILE|DIR...
+      check every interaction of consumer pacts (Pact V2, V3, V4) against the provider's spec: the
+      requests in full, the answers and messages for what they expect; a folder stands for its
+      *.json files (not its subfolders); -provider names the provider of a pact whose
+      provider.name is not one of paycert's
+  paycert pact verify [flags] FILE|DIR|-broker-url URL
+      verify pacts against a running provider with the paycert-pact binary (cgo, the Pact FFI
+      library; make paycert-pact builds it into bin/), found beside paycert or on PATH; the flags
+      are paycert-pact's
   paycert report merge -out DIR DIR...
       merge report bundles (a CI matrix) into one
   paycert version

@@ -46,7 +46,7 @@ func (s *Spec) CheckRequest(ctx context.Context, opID string, req *http.Request,
 		}
 		return out, nil
 	}
-	f, err := s.checkContent(rb.Value.Content, nil, req.Header.Get("Content-Type"), body, s.file+" "+opID+" requestBody")
+	f, err := s.checkContent(rb.Value.Content, nil, req.Header.Get("Content-Type"), body, s.file+" "+opID+" requestBody", reading{})
 	return append(out, f...), err
 }
 
@@ -60,12 +60,9 @@ func (s *Spec) CheckResponse(opID string, reqHeader http.Header, status int, hea
 		return nil, err
 	}
 	rule := s.file + " " + opID + " responses"
-	resp := op.route.Operation.Responses.Status(status)
+	resp, f := documentedResponse(op, status, rule)
 	if resp == nil {
-		resp = op.route.Operation.Responses.Default()
-	}
-	if resp == nil || resp.Value == nil {
-		return Findings{{Where: "status", Message: fmt.Sprintf("status %d is not one the operation documents (%s)", status, strings.Join(documentedStatuses(op.route.Operation), ", ")), Rule: rule}}, nil
+		return f, nil
 	}
 	if len(resp.Value.Content) == 0 {
 		return nil, nil
@@ -73,7 +70,7 @@ func (s *Spec) CheckResponse(opID string, reqHeader http.Header, status int, hea
 	if len(bytes.TrimSpace(body)) == 0 {
 		return Findings{{Where: "body", Message: fmt.Sprintf("status %d must carry a body, got none", status), Rule: rule}}, nil
 	}
-	return s.checkContent(resp.Value.Content, reqHeader, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status))
+	return s.checkContent(resp.Value.Content, reqHeader, header.Get("Content-Type"), body, fmt.Sprintf("%s %d", rule, status), reading{})
 }
 
 // CheckBody checks a JSON message body against the schema at schemaFile (a path inside the assets,
@@ -98,7 +95,7 @@ func (s *Spec) CheckCaptured(opID string, status int, reqHeader http.Header, con
 	if contentType == "" {
 		contentType = capturedType(content, body)
 	}
-	return s.checkContent(content, reqHeader, contentType, body, rule)
+	return s.checkContent(content, reqHeader, contentType, body, rule, reading{})
 }
 
 // Documents says whether operation opID documents a body of contentType's media type for its
@@ -189,7 +186,7 @@ func (s *Spec) contentSchemaFile(content openapi3.Content, reqHeader http.Header
 	return s.mediaSchemaFile(mt, reqHeader)
 }
 
-func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, contentType string, body []byte, rule string) (Findings, error) {
+func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, contentType string, body []byte, rule string, how reading) (Findings, error) {
 	mediaType, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		mediaType = ""
@@ -213,7 +210,7 @@ func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, con
 				xmlField = v
 			}
 		}
-		more, err := s.bodies.CheckMessage(file, contentType, body, xmlField)
+		more, err := s.bodies.checkMessage(file, contentType, body, xmlField, how)
 		return append(Findings{f}, more...), err
 	}
 	if mt.Schema == nil {
@@ -224,7 +221,7 @@ func (s *Spec) checkContent(content openapi3.Content, reqHeader http.Header, con
 		return nil, err
 	}
 	xmlField, _ := mt.Extensions[XMLField].(string)
-	return s.bodies.CheckMessage(file, contentType, body, xmlField)
+	return s.bodies.checkMessage(file, contentType, body, xmlField, how)
 }
 
 // SchemaByHeader is the media-type extension that picks a body's schema by a request header:
@@ -262,6 +259,19 @@ func (s *Spec) schemaFile(ref *openapi3.SchemaRef) (string, error) {
 		r = r[:i]
 	}
 	return fsPath(path.Join(path.Dir(s.file), r)), nil
+}
+
+// documentedResponse is op's answer with the given status (its default answer where it documents
+// none with that status) or, when it documents neither, nil and the finding that says so.
+func documentedResponse(op *operation, status int, rule string) (*openapi3.ResponseRef, Findings) {
+	resp := op.route.Operation.Responses.Status(status)
+	if resp == nil {
+		resp = op.route.Operation.Responses.Default()
+	}
+	if resp == nil || resp.Value == nil {
+		return nil, Findings{{Where: "status", Message: fmt.Sprintf("status %d is not one the operation documents (%s)", status, strings.Join(documentedStatuses(op.route.Operation), ", ")), Rule: rule}}
+	}
+	return resp, nil
 }
 
 func documentedStatuses(op *openapi3.Operation) []string {

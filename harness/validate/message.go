@@ -26,6 +26,11 @@ const XMLField = "x-paycert-xml-field"
 // schema's OpenAPI "xml": {"name": ...}. xmlField, when not empty, is the form field that may carry
 // the message as XML (XMLField). A Content-Type that is neither form nor XML is read as JSON.
 func (s *Schemas) CheckMessage(file, contentType string, body []byte, xmlField string) (Findings, error) {
+	return s.checkMessage(file, contentType, body, xmlField, reading{})
+}
+
+// checkMessage is CheckMessage with the body read as how says.
+func (s *Schemas) checkMessage(file, contentType string, body []byte, xmlField string, how reading) (Findings, error) {
 	switch {
 	case fields.IsForm(contentType):
 		l, err := fields.ParseForm(contentType, body)
@@ -35,7 +40,7 @@ func (s *Schemas) CheckMessage(file, contentType string, body []byte, xmlField s
 		if l, err = l.Unwrap(xmlField); err != nil {
 			return Findings{{Where: "body/" + xmlField, Message: err.Error(), Rule: file}}, nil
 		}
-		return s.checkFields(file, l)
+		return s.checkFields(file, l, how)
 	case fields.IsXML(contentType):
 		root, l, err := fields.ParseXML(body)
 		if err != nil {
@@ -49,19 +54,19 @@ func (s *Schemas) CheckMessage(file, contentType string, body []byte, xmlField s
 		if want != "" && root != want {
 			out = append(out, Finding{Where: "body", Message: fmt.Sprintf("the root element is <%s>, want <%s>", root, want), Rule: file + "#/xml/name"})
 		}
-		more, err := s.checkFields(file, l)
+		more, err := s.checkFields(file, l, how)
 		return append(out, more...), err
 	default:
-		return s.Check(file, body)
+		return s.checkJSON(file, body, how)
 	}
 }
 
-func (s *Schemas) checkFields(file string, l fields.List) (Findings, error) {
+func (s *Schemas) checkFields(file string, l fields.List, how reading) (Findings, error) {
 	sch, err := s.compile(file)
 	if err != nil {
 		return nil, err
 	}
-	return s.check(sch, file, Typed([]*jsonschema.Schema{sch}, l))
+	return s.check(sch, file, Typed([]*jsonschema.Schema{sch}, l), how)
 }
 
 // xmlRoot is the root element the schema file names for XML documents ("" when it names none),

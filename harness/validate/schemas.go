@@ -66,6 +66,10 @@ func (s *Schemas) compile(file string) (*jsonschema.Schema, error) {
 
 // Check checks a JSON body against the schema file. A body that is not JSON is a finding.
 func (s *Schemas) Check(file string, body []byte) (Findings, error) {
+	return s.checkJSON(file, body, reading{})
+}
+
+func (s *Schemas) checkJSON(file string, body []byte, how reading) (Findings, error) {
 	sch, err := s.compile(file)
 	if err != nil {
 		return nil, err
@@ -74,7 +78,7 @@ func (s *Schemas) Check(file string, body []byte) (Findings, error) {
 	if err != nil {
 		return Findings{{Where: "body", Message: "not JSON: " + err.Error() + "; the body starts " + strconv.Quote(prefix(body, 80)), Rule: file}}, nil
 	}
-	return s.check(sch, file, v)
+	return s.check(sch, file, v, how)
 }
 
 // CheckValue checks a value already decoded (with json.Number for numbers, or converted from a
@@ -84,19 +88,28 @@ func (s *Schemas) CheckValue(file string, v any) (Findings, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.check(sch, file, v)
+	return s.check(sch, file, v, reading{})
 }
 
-func (s *Schemas) check(sch *jsonschema.Schema, file string, v any) (Findings, error) {
-	err := sch.Validate(v)
-	if err == nil {
-		return nil, nil
+// check validates v against sch, the schema file compiled, read as how says.
+func (s *Schemas) check(sch *jsonschema.Schema, file string, v any, how reading) (Findings, error) {
+	var out Findings
+	if err := sch.Validate(v); err != nil {
+		var ve *jsonschema.ValidationError
+		if !errors.As(err, &ve) {
+			return nil, fmt.Errorf("validate against %q: %w", file, err)
+		}
+		if how.atLeast {
+			ve = withoutRequired(ve)
+		}
+		if ve != nil {
+			out = schemaFindings(ve)
+		}
 	}
-	var ve *jsonschema.ValidationError
-	if !errors.As(err, &ve) {
-		return nil, fmt.Errorf("validate against %q: %w", file, err)
+	if how.undocumented {
+		out = append(out, undocumented([]*jsonschema.Schema{sch}, v, "body")...)
 	}
-	return schemaFindings(ve), nil
+	return out, nil
 }
 
 // DecodeJSON decodes one JSON value, keeping numbers exact, and refuses trailing data.
