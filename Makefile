@@ -32,7 +32,7 @@ PACT_FFI_DIR     := $(TOOLS)/pact-ffi/$(PACT_FFI_VERSION)
 PACT_FFI         := $(PACT_FFI_DIR)/libpact_ffi.so
 PACT_ENV         := PACT_DO_NOT_TRACK=true CGO_ENABLED=1 CGO_LDFLAGS=-L$(PACT_FFI_DIR) LD_LIBRARY_PATH=$(PACT_FFI_DIR)
 
-.PHONY: conformance test unit lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean pact-ffi pacts
+.PHONY: conformance test unit lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean pact-ffi pacts paycert-pact
 
 ## conformance: ./paycert run, for those who type make; make turns every failure into its own
 ## exit status 2, so a CI gate that tells 1 from 2 calls ./paycert run
@@ -57,6 +57,12 @@ $(PACT_FFI): $(TOOLS)/lint/node_modules/.installed
 	tar -xzf $(PACT_FFI_DIR).part/*.tgz -C $(PACT_FFI_DIR).part --strip-components=3 package/prebuilds/linux-x64/libpact_ffi.so
 	@rm -rf $(PACT_FFI_DIR) && mkdir -p $(PACT_FFI_DIR) && mv $(PACT_FFI_DIR).part/libpact_ffi.so $@ && touch $@ && rm -rf $(PACT_FFI_DIR).part
 
+## paycert-pact: build the pact verifier (cgo, the Pact FFI library) beside ./paycert's binary in
+## .tools/bin, where paycert pact verify finds it; it finds the library through its run path
+paycert-pact: $(PACT_FFI)
+	CGO_ENABLED=1 CGO_LDFLAGS="-L$(PACT_FFI_DIR) -Wl,-rpath,$(PACT_FFI_DIR)" \
+		$(GO) build -tags pact -o $(TOOLS)/bin/paycert-pact ./contracts/cmd/paycert-pact
+
 ## pacts: run the consumer contract tests and write their pact files into contracts/pacts
 pacts: $(PACT_FFI)
 	$(PACT_ENV) PAYCERT_WRITE_PACTS=1 $(GO) test -tags pact -count=1 -run Consumer ./contracts
@@ -72,7 +78,7 @@ lint-go:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 		if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	CGO_ENABLED=0 $(GO) vet ./...
-	CGO_ENABLED=1 $(GO) vet -tags pact ./contracts
+	CGO_ENABLED=1 $(GO) vet -tags pact ./contracts/...
 	$(GO) mod tidy -diff
 
 ## lint-specs: Spectral (spectral:oas) and Redocly (recommended, strict) on every OpenAPI

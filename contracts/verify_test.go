@@ -3,7 +3,6 @@
 package contracts_test
 
 import (
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pact-foundation/pact-go/v2/message"
 	"github.com/pact-foundation/pact-go/v2/provider"
 
 	"github.com/paycert/paycert/contracts"
@@ -34,14 +32,6 @@ func verify(t *testing.T, name string, faults ...string) error {
 		}
 	}
 	tg := contracts.Target{Provider: name, BaseURL: l.ProviderURL(name), ControlURL: l.ControlURL(), AccountID: creds.ID, SecretKey: creds.Secret}
-	handlers, err := tg.StateHandlers()
-	if err != nil {
-		t.Fatal(err)
-	}
-	filter, err := tg.RequestFilter()
-	if err != nil {
-		t.Fatal(err)
-	}
 	file, err := filepath.Abs(contracts.File("pacts", name))
 	if err != nil {
 		t.Fatal(err)
@@ -51,36 +41,11 @@ func verify(t *testing.T, name string, faults ...string) error {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = rcv.Close() })
-	messages := message.Handlers{}
-	for _, description := range messageDescriptions(t, file) {
-		messages[description] = tg.MessageHandler(rcv)
-	}
-	return provider.NewVerifier().VerifyProvider(t, provider.VerifyRequest{
-		Provider: name, ProviderBaseURL: tg.BaseURL, PactFiles: []string{file},
-		StateHandlers: handlers, RequestFilter: filter, MessageHandlers: messages, DisableColoredOutput: true,
-	})
-}
-
-// messageDescriptions are the descriptions of the message interactions of a pact file.
-func messageDescriptions(t *testing.T, file string) []string {
-	t.Helper()
-	data, err := os.ReadFile(file)
+	req, err := tg.VerifyRequest(contracts.Sources{Files: []string{file}}, rcv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var pact struct {
-		Interactions []struct{ Type, Description string }
-	}
-	if err := json.Unmarshal(data, &pact); err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	for _, in := range pact.Interactions {
-		if in.Type == "Asynchronous/Messages" {
-			out = append(out, in.Description)
-		}
-	}
-	return out
+	return provider.NewVerifier().VerifyProvider(t, req)
 }
 
 // contracted lists the providers whose pacts are checked in.

@@ -274,5 +274,5 @@ func findPactVerifier() (string, error) {
 	if p, err := exec.LookPath(pactVerifier); err == nil {
 		return p, nil
 	}
-	return "", fmt.Errorf("verification needs the %s binary (built with cgo and the Pact FFI library), which is neither beside this paycert nor on PATH; in a checkout, make %s builds it into bin/", pactVerifier, pactVerifier)
+	return "", fmt.Errorf("verification needs the %s binary (built with cgo and the Pact FFI library), which is neither beside this paycert nor on PATH; in a checkout, make %s builds it beside ./paycert's binary, in .tools/bin", pactVerifier, pactVerifier)
 }

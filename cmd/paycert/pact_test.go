@@ -104,7 +104,7 @@ func TestPactCheckJSON(t *testing.T) {
 func TestPactVerifyNeedsPaycertPact(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	code, out, errOut := runCmd(t, "pact", "verify", "-provider-base-url", "http://127.0.0.1:9", "pacts")
-	if code != exitError || !strings.Contains(errOut, "needs the paycert-pact binary (built with cgo and the Pact FFI library)") || !strings.Contains(errOut, "make paycert-pact builds it into bin/") {
+	if code != exitError || !strings.Contains(errOut, "needs the paycert-pact binary (built with cgo and the Pact FFI library)") || !strings.Contains(errOut, "make paycert-pact builds it beside ./paycert's binary, in .tools/bin") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
 	}
 }

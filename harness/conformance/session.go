@@ -7,9 +7,7 @@ package conformance
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"io/fs"
@@ -231,13 +229,9 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 
 // startSimulator starts the embedded reference simulator and points the configuration at it.
 func (s *Session) startSimulator() error {
-	var b [24]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return fmt.Errorf("simulator credentials: %w", err)
-	}
-	creds := map[string]sim.Credentials{}
-	for _, f := range s.Suite.Simulators {
-		creds[f.Name] = sim.Credentials{ID: f.DefaultAccountID(), Secret: hex.EncodeToString(b[:])}
+	creds, err := sim.NewCredentials(s.Suite.Simulators)
+	if err != nil {
+		return err
 	}
 	seed := s.Config.Sim.Seed
 	if seed == 0 {

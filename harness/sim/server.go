@@ -2,7 +2,9 @@ package sim
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/rsa"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,6 +110,20 @@ type Options struct {
 	// Providers to serve, and the credentials each accepts.
 	Providers   []Factory
 	Credentials map[string]Credentials
+}
+
+// NewCredentials gives each provider its default account ID and one secret key drawn from
+// crypto/rand, for a simulator started in-process: nothing outside the process knows them.
+func NewCredentials(fs []Factory) (map[string]Credentials, error) {
+	var b [24]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("simulator credentials: %w", err)
+	}
+	creds := map[string]Credentials{}
+	for _, f := range fs {
+		creds[f.Name] = Credentials{ID: f.DefaultAccountID(), Secret: hex.EncodeToString(b[:])}
+	}
+	return creds, nil
 }
 
 // DefaultStart is where a frozen clock starts when Options.Start is zero.
