@@ -21,16 +21,21 @@ func providerSpec(t *testing.T, p *Pact) *validate.Spec {
 }
 
 // TestCheckedInPactsHaveNoFindings: paycert's own contracts, written from the reference clients,
-// expect only what the documents promise. Every file in contracts/pacts is checked, so that a
-// provider's contract is held to this from the day it is written.
+// and the example pacts of examples/pacts expect only what the documents promise. Every file
+// there is checked, so that a provider's contract is held to this from the day it is written.
 func TestCheckedInPactsHaveNoFindings(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "..", "contracts", "pacts", "*.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 2 {
+	if len(files) < 4 {
 		t.Fatalf("contracts/pacts holds %d pact files, want the providers' contracts", len(files))
 	}
+	examples, err := filepath.Glob(filepath.Join("..", "..", "examples", "pacts", "*.json"))
+	if err != nil || len(examples) < 4 {
+		t.Fatalf("examples/pacts holds %d pact files (%v), want an example per provider", len(examples), err)
+	}
+	files = append(files, examples...)
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			p, err := Read(file)

@@ -19,8 +19,10 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/paycert/paycert/contracts"
 	"github.com/paycert/paycert/harness/record"
@@ -104,7 +106,7 @@ func parse(args []string, stderr io.Writer) (*job, error) {
 	fs.SetOutput(stderr)
 	names := providerNames()
 	provider := fs.String("provider", "", "the provider verified: "+strings.Join(names, ", ")+" (default: the one the pact files name)")
-	reportDir := fs.String("report-dir", "", "where the result is written (default: PAYCERT_REPORT_DIR, or reports)")
+	reportDir := fs.String("report-dir", "", "where the result is written (default: PAYCERT_REPORT_DIR, or reports/pact-TIME)")
 	var b broker
 	var tags stringsFlag
 	fs.StringVar(&b.url, "broker-url", "", "a Pact Broker to fetch the provider's pacts from")
@@ -152,6 +154,10 @@ func parse(args []string, stderr io.Writer) (*job, error) {
 	j.reportDir = j.cfg.ReportDir
 	if *reportDir != "" {
 		j.reportDir = *reportDir
+	}
+	if j.reportDir == "" {
+		// Beside paycert run's bundles, in a folder of its own.
+		j.reportDir = filepath.Join("reports", "pact-"+time.Now().UTC().Format("20060102-150405"))
 	}
 	return j, nil
 }
