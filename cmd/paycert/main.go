@@ -8,6 +8,7 @@
 //	paycert pact check [flags] FILE|DIR...    check consumer pacts against the providers' documents
 //	paycert pact verify [flags] ...           verify pacts against a provider (runs paycert-pact)
 //	paycert report merge -out DIR DIR...      merge report bundles
+//	paycert report diff OLD NEW               compare two runs: what got worse, what better
 //	paycert version                           this build's version
 //
 // paycert run starts itself once per suite as "paycert run-suite", which is not meant to be
@@ -93,10 +94,13 @@ func usage(w io.Writer) {
       provider.name is not one of paycert's
   paycert pact verify [flags] FILE|DIR|-broker-url URL
       verify pacts against a running provider with the paycert-pact binary (cgo, the Pact FFI
-      library; make paycert-pact builds it into bin/), found beside paycert or on PATH; the flags
+      library; make paycert-pact builds it into .tools/bin), found beside paycert or on PATH; the flags
       are paycert-pact's
   paycert report merge -out DIR DIR...
       merge report bundles (a CI matrix) into one
+  paycert report diff [-out DIR] OLD NEW
+      compare two report bundles requirement by requirement: what got worse (exit 1), what got
+      better, what is new or gone; written as diff.json and diff.txt into -out (default NEW)
   paycert version
 
 settings come from PAYCERT_* environment variables (and PAYCERT_CONFIG); see the README

@@ -170,6 +170,42 @@ func TestReportMerge(t *testing.T) {
 	}
 }
 
+// TestReportDiff: paycert report diff exits 1 when a requirement got worse and 0 when none did,
+// names the newly failing requirement with its failure, and writes the comparison.
+func TestReportDiff(t *testing.T) {
+	dir := t.TempDir()
+	bundle := func(name, state string) string {
+		d := filepath.Join(dir, name)
+		r := &report.Report{Tool: "paycert", RunID: name,
+			Requirements: []report.Requirement{{Requirement: requirements.Requirement{ID: "PSG-OTP-002", Level: requirements.Must, Flow: "otp", Text: "t", Source: "s"}, Suite: "paysage"}},
+			Specs:        []report.Spec{{ID: name + "-spec", Suite: "paysage", Name: "a wrong OTP", State: state, Requirements: []string{"PSG-OTP-002"}, Failure: "the wrong OTP confirmed the payment\nmore"}},
+		}
+		r.Judge()
+		if err := report.Write(d, r); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	good, bad := bundle("good", "passed"), bundle("bad", "failed")
+	out := filepath.Join(dir, "diff")
+	code, stdout, stderr := runCmd(t, "report", "diff", "-out", out, good, bad)
+	if code != exitNonConformant || !strings.Contains(stdout, "PSG-OTP-002") || !strings.Contains(stdout, "the wrong OTP confirmed the payment") {
+		t.Errorf("worse: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "diff.json")); err != nil {
+		t.Error(err)
+	}
+	if code, stdout, stderr := runCmd(t, "report", "diff", bad, good); code != exitConformant || !strings.Contains(stdout, "better: 1") {
+		t.Errorf("better: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if code, _, _ := runCmd(t, "report", "diff", good); code != exitError {
+		t.Errorf("one bundle: exit %d", code)
+	}
+	if code, _, _ := runCmd(t, "report", "diff", good, filepath.Join(dir, "missing")); code != exitError {
+		t.Errorf("a missing bundle: exit %d", code)
+	}
+}
+
 // TestMain lets this test binary stand in for paycert when paycert run starts "itself" to run a
 // suite (os.Executable is the test binary here).
 func TestMain(m *testing.M) {

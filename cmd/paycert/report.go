@@ -10,10 +10,13 @@ import (
 	"github.com/paycert/paycert/harness/report"
 )
 
-// cmdReport merges report bundles.
+// cmdReport merges report bundles, or compares two.
 func cmdReport(args []string, stdout, stderr io.Writer) (int, error) {
+	if len(args) > 0 && args[0] == "diff" {
+		return cmdReportDiff(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "merge" {
-		return exitError, errors.New("want: paycert report merge -out DIR DIR")
+		return exitError, errors.New("want: paycert report merge -out DIR DIR..., or paycert report diff OLD NEW")
 	}
 	fs := flag.NewFlagSet("report merge", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,4 +70,40 @@ func exitCode(r *report.Report, strict bool) int {
 	default:
 		return exitError
 	}
+}
+
+// cmdReportDiff compares two report bundles, requirement by requirement, prints what got worse,
+// what got better, what is new and what is gone, and writes it as diff.json and diff.txt into
+// -out (by default NEW). Exit 1 when anything got worse: a CI gate on a pull request.
+func cmdReportDiff(args []string, stdout, stderr io.Writer) (int, error) {
+	fs := flag.NewFlagSet("report diff", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "folder the comparison is written to (default: NEW)")
+	if err := fs.Parse(args); err != nil {
+		return exitError, errUsage
+	}
+	if fs.NArg() != 2 {
+		return exitError, errors.New("want: paycert report diff [-out DIR] OLD NEW (two report bundles)")
+	}
+	older, err := report.Read(fs.Arg(0))
+	if err != nil {
+		return exitError, fmt.Errorf("OLD: %w", err)
+	}
+	newer, err := report.Read(fs.Arg(1))
+	if err != nil {
+		return exitError, fmt.Errorf("NEW: %w", err)
+	}
+	d := report.Compare(older, newer)
+	dir := *out
+	if dir == "" {
+		dir = fs.Arg(1)
+	}
+	if err := report.WriteDiff(dir, d); err != nil {
+		return exitError, err
+	}
+	fmt.Fprint(stdout, d.Text())
+	if len(d.Worse) > 0 {
+		return exitNonConformant, nil
+	}
+	return exitConformant, nil
 }
