@@ -29,7 +29,7 @@ type Verification struct {
 	// Error says why the verification could not run, for the outcome error.
 	Error        string        `json:"error,omitempty"`
 	Interactions []Interaction `json:"interactions"`
-	// Problems are the report's failures that are no interaction's (Problems).
+	// Problems are the report's failures that are no interaction's (ParseReport).
 	Problems []string `json:"problems,omitempty"`
 }
 
@@ -61,9 +61,10 @@ func PlainText(report string) string { return ansiEscape.ReplaceAllString(report
 
 // ParseReport reads the Pact verifier's report: each interaction it verified, and for those in
 // its list of failures, what differed. An interaction the verifier names in its failures but not
-// in its progress (a failure before it ran) is added as it is named there.
-func ParseReport(report string) []Interaction {
-	var out []Interaction
+// in its progress (a failure before it ran) is added as it is named there. problems are the
+// failures it lists that are no interaction's: a pact it could not load, a broker it could not
+// reach.
+func ParseReport(report string) (out []Interaction, problems []string) {
 	index := map[string]int{}
 	key := func(pact, description string) string { return pact + "\x00" + description }
 	pact, inFailures := "", false
@@ -88,6 +89,10 @@ func ParseReport(report string) []Interaction {
 				}
 				out[i].Verified = false
 				failing = &out[i]
+				continue
+			}
+			if m := numberedLine.FindStringSubmatch(line); m != nil {
+				problems, failing = append(problems, m[1]), nil
 				continue
 			}
 			if failing != nil && strings.TrimSpace(line) != "" {
@@ -115,40 +120,14 @@ func ParseReport(report string) []Interaction {
 			}
 		}
 	}
-	return out
-}
-
-// Problems are the failures the verifier's report lists that are no interaction's: a pact it
-// could not load, a broker it could not reach.
-func Problems(report string) []string {
-	var out []string
-	inFailures := false
-	for _, line := range strings.Split(PlainText(report), "\n") {
-		line = strings.TrimRight(line, " \r")
-		switch {
-		case line == "Failures:":
-			inFailures = true
-		case endOfReport.MatchString(line):
-			inFailures = false
-		case inFailures && !failureLine.MatchString(line):
-			if m := numberedLine.FindStringSubmatch(line); m != nil {
-				out = append(out, m[1])
-			}
-		}
-	}
-	return out
+	return out, problems
 }
 
 // Summarise sets the outcome from the interactions and the verifier's exit: failed when one did
 // not verify, error when the verifier failed with none that did not (it could not run them all)
 // or verified none, else verified.
 func (v *Verification) Summarise(verifierFailed bool) {
-	failed := 0
-	for _, in := range v.Interactions {
-		if !in.Verified {
-			failed++
-		}
-	}
+	failed := v.Failed()
 	switch {
 	case v.Error != "":
 		v.Outcome = Broken
@@ -164,6 +143,17 @@ func (v *Verification) Summarise(verifierFailed bool) {
 	default:
 		v.Outcome = Verified
 	}
+}
+
+// Failed counts the interactions that did not verify.
+func (v *Verification) Failed() int {
+	n := 0
+	for _, in := range v.Interactions {
+		if !in.Verified {
+			n++
+		}
+	}
+	return n
 }
 
 // ExitCode is the exit code of the outcome.

@@ -53,7 +53,10 @@ There were 2 pact failures
 `
 
 func TestParseReport(t *testing.T) {
-	got := contracts.ParseReport(report)
+	got, problems := contracts.ParseReport(report)
+	if len(problems) > 0 {
+		t.Errorf("problems %q in a report without", problems)
+	}
 	want := []contracts.Interaction{
 		{Pact: "Verifying a pact between acme-shop and paysage", Description: "a mobile commerce payment", Verified: true},
 		{Pact: "Verifying a pact between acme-shop and paysage", Description: "the status of a successful payment", Given: "a successful payment",
@@ -68,9 +71,13 @@ func TestParseReport(t *testing.T) {
 }
 
 // TestParseReportFailureOnly: an interaction the verifier names only among its failures (it
-// failed before it ran) is in the result, not verified.
+// failed before it ran) is in the result, not verified; a failure that is no interaction's is a
+// problem.
 func TestParseReportFailureOnly(t *testing.T) {
-	got := contracts.ParseReport("Failures:\n\n1) Verifying a pact between a and b - the status\n    1.1) provider state failed\n\nThere were 1 pact failures\n")
+	got, problems := contracts.ParseReport("Failures:\n\n1) Verifying a pact between a and b - the status\n    1.1) provider state failed\n\n2) Failed to load pact - bad matcher\n\nThere were 2 pact failures\n")
+	if !reflect.DeepEqual(problems, []string{"Failed to load pact - bad matcher"}) {
+		t.Errorf("problems %q", problems)
+	}
 	if len(got) != 1 || got[0].Verified || got[0].Description != "the status" || len(got[0].Failures) != 1 {
 		t.Errorf("ParseReport: %+v", got)
 	}
@@ -90,7 +97,7 @@ func TestSummarise(t *testing.T) {
 		{"one failed", contracts.Verification{Interactions: []contracts.Interaction{ok, bad}}, true, contracts.Failed, 1},
 		{"failed without a failing interaction", contracts.Verification{Interactions: []contracts.Interaction{ok}}, true, contracts.Broken, 2},
 		{"nothing verified", contracts.Verification{}, false, contracts.Broken, 2},
-		{"a pact not loaded", contracts.Verification{Problems: contracts.Problems("Failures:\n\n1) Failed to load pact - bad matcher\n\nThere were 1 pact failures\n")}, true, contracts.Broken, 2},
+		{"a pact not loaded", contracts.Verification{Problems: []string{"Failed to load pact - bad matcher"}}, true, contracts.Broken, 2},
 		{"could not run", contracts.Verification{Error: "no control API", Interactions: []contracts.Interaction{bad}}, true, contracts.Broken, 2},
 	}
 	for _, c := range cases {
@@ -110,7 +117,8 @@ func TestSummarise(t *testing.T) {
 // interaction that did not verify, and the report without its colours.
 func TestWrite(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "reports")
-	v := contracts.Verification{Provider: "paysage", Interactions: contracts.ParseReport(report)}
+	interactions, _ := contracts.ParseReport(report)
+	v := contracts.Verification{Provider: "paysage", Interactions: interactions}
 	v.Summarise(true)
 	if err := v.Write(dir, report); err != nil {
 		t.Fatal(err)
@@ -148,47 +156,5 @@ func TestWrite(t *testing.T) {
 	}
 	if strings.Contains(string(plain), "\x1b[") || !strings.Contains(string(plain), "has status code 200 (FAILED)") {
 		t.Errorf("the report as written:\n%s", plain)
-	}
-}
-
-func TestSources(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name, text string) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	v4 := write("a.json", `{"provider": {"name": "PaySage"}, "interactions": [{"type": "Synchronous/HTTP", "description": "x"}, {"type": "Asynchronous/Messages", "description": "the notification"}]}`)
-	v3 := write("b.json", `{"provider": {"name": "paysage"}, "messages": [{"description": "the other notification"}]}`)
-	other := filepath.Join(t.TempDir(), "c.json")
-	if err := os.WriteFile(other, []byte(`{"provider": {"name": "monetix"}, "interactions": []}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-
-	src, err := contracts.ParseSources([]string{dir, "https://broker.example/pacts/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	files, err := src.LocalFiles()
-	if err != nil || !reflect.DeepEqual(files, []string{v4, v3}) || !reflect.DeepEqual(src.URLs, []string{"https://broker.example/pacts/1"}) {
-		t.Fatalf("sources %+v, files %q, %v", src, files, err)
-	}
-	if p, err := contracts.ProviderOf(files); p != "paysage" || err != nil {
-		t.Errorf("ProviderOf = %q, %v", p, err)
-	}
-	if _, err := contracts.ProviderOf([]string{v4, other}); err == nil || !strings.Contains(err.Error(), `"monetix"`) {
-		t.Errorf("ProviderOf two providers: %v", err)
-	}
-	if d, err := contracts.MessageDescriptions(files); err != nil || !reflect.DeepEqual(d, []string{"the notification", "the other notification"}) {
-		t.Errorf("MessageDescriptions = %q, %v", d, err)
-	}
-	if _, err := contracts.ParseSources([]string{filepath.Join(dir, "missing.json")}); err == nil {
-		t.Error("a missing file is a source")
-	}
-	if _, err := contracts.ProviderOf([]string{write("d.json", `{"interactions": []}`)}); err == nil {
-		t.Error("a file without a provider is a pact")
 	}
 }

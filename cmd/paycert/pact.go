@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 
@@ -74,9 +73,12 @@ func cmdPactCheck(args []string, stdout, stderr io.Writer) (int, error) {
 	if _, ok := specs[*providerFlag]; *providerFlag != "" && !ok {
 		return exitError, fmt.Errorf("-provider %q is not one of %s%s", *providerFlag, strings.Join(keys(specs), ", "), target.DidYouMean(*providerFlag, keys(specs)))
 	}
-	files, err := pactFiles(fs.Args())
+	files, urls, err := pactfile.Sources(fs.Args())
 	if err != nil {
 		return exitError, err
+	}
+	if len(urls) > 0 {
+		return exitError, fmt.Errorf("%s: pact check reads pact files; download the pact first", urls[0])
 	}
 	assets := paycert.Assets(*assetsDir)
 	loaded := map[string]*validate.Spec{}
@@ -170,38 +172,6 @@ func printPactResults(w io.Writer, results []pactResult) {
 			fmt.Fprintf(w, "  could not be checked: %s\n", strings.ReplaceAll(r.Error, "\n", "\n    "))
 		}
 	}
-}
-
-// pactFiles lists the files the arguments name: a file as it is, a folder as the *.json files in
-// it (not in its subfolders), in order. A folder without one is an error.
-func pactFiles(args []string) ([]string, error) {
-	var out []string
-	for _, a := range args {
-		st, err := os.Stat(a)
-		if err != nil {
-			return nil, fmt.Errorf("read pact: %w", err)
-		}
-		if !st.IsDir() {
-			out = append(out, a)
-			continue
-		}
-		matches, err := filepath.Glob(filepath.Join(a, "*.json"))
-		if err != nil {
-			return nil, fmt.Errorf("list %s: %w", a, err)
-		}
-		var files []string
-		for _, m := range matches {
-			if st, err := os.Stat(m); err == nil && !st.IsDir() {
-				files = append(files, m)
-			}
-		}
-		if len(files) == 0 {
-			return nil, fmt.Errorf("%s has no *.json pact file (subfolders are not searched)", a)
-		}
-		sort.Strings(files)
-		out = append(out, files...)
-	}
-	return out, nil
 }
 
 // pactProvider is the provider whose document a pact is checked against: the pact's provider.name

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/contracts"
+	"github.com/paycert/paycert/harness/pactfile"
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim/providers"
@@ -119,16 +120,13 @@ func parse(args []string, stderr io.Writer) (*job, error) {
 	}
 	b.consumerTags = tags
 	j := &job{broker: b}
-	var err error
-	if j.sources, err = contracts.ParseSources(fs.Args()); err != nil {
-		return nil, err
-	}
-	local, err := j.sources.LocalFiles()
+	files, urls, err := pactfile.Sources(fs.Args())
 	if err != nil {
 		return nil, err
 	}
+	j.sources = contracts.Sources{Files: files, URLs: urls}
 	switch {
-	case len(local) == 0 && len(j.sources.URLs) == 0 && b.url == "":
+	case len(files) == 0 && len(urls) == 0 && b.url == "":
 		return nil, errors.New("no pact to verify: give pact files, a folder of them, pact URLs or -broker-url")
 	case b.publish && b.url == "":
 		return nil, errors.New("-publish: results are published to a Pact Broker: give -broker-url")
@@ -137,10 +135,10 @@ func parse(args []string, stderr io.Writer) (*job, error) {
 	}
 	j.provider = strings.ToLower(*provider)
 	if j.provider == "" {
-		if len(local) == 0 {
+		if len(files) == 0 {
 			return nil, errors.New("-provider: say which provider the broker's or the URLs' pacts are for")
 		}
-		if j.provider, err = contracts.ProviderOf(local); err != nil {
+		if j.provider, err = providerOf(files); err != nil {
 			return nil, err
 		}
 	}
@@ -160,6 +158,25 @@ func parse(args []string, stderr io.Writer) (*job, error) {
 		j.reportDir = filepath.Join("reports", "pact-"+time.Now().UTC().Format("20060102-150405"))
 	}
 	return j, nil
+}
+
+// providerOf is the provider the pact files name, lower-cased: one for all of them, else an error
+// naming two files that differ.
+func providerOf(files []string) (string, error) {
+	name, first := "", ""
+	for _, f := range files {
+		p, err := pactfile.Read(f)
+		if err != nil {
+			return "", err
+		}
+		if name != "" && strings.ToLower(p.Provider) != name {
+			return "", fmt.Errorf("%s is a pact with provider %q and %s with %q: verify one provider at a time", first, name, f, p.Provider)
+		}
+		if name == "" {
+			name, first = strings.ToLower(p.Provider), f
+		}
+	}
+	return name, nil
 }
 
 // providerNames are the providers paycert has, sorted.
@@ -183,7 +200,7 @@ func (j *job) verify(args []string, stdout, stderr io.Writer) int {
 	if !j.cfg.Embedded {
 		v.Target = redactor.URL(j.cfg.Providers[j.provider].URL)
 	}
-	v.Sources = append(append(append(v.Sources, j.sources.Files...), j.sources.Dirs...), j.sources.URLs...)
+	v.Sources = append(append(v.Sources, j.sources.Files...), j.sources.URLs...)
 	if j.broker.url != "" {
 		v.Sources = append(v.Sources, redactor.URL(j.broker.url))
 	}
@@ -206,9 +223,8 @@ func (j *job) verify(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	report := redactor.String(out.String())
-	v.Interactions, v.Problems = contracts.ParseReport(report), contracts.Problems(report)
-	switch {
-	case err != nil && exit != 1:
+	v.Interactions, v.Problems = contracts.ParseReport(report)
+	if err != nil && exit != 1 {
 		v.Error = "the verification did not run to its end"
 		for _, line := range strings.Split(errOut.String(), "\n") {
 			if msg, ok := strings.CutPrefix(line, errorPrefix); ok {
@@ -224,15 +240,9 @@ func (j *job) verify(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "paycert-pact verify: the result could not be written: %v\n", err)
 		return 2
 	}
-	failed := 0
-	for _, in := range v.Interactions {
-		if !in.Verified {
-			failed++
-		}
-	}
 	summary, _, _ := contracts.Files(j.provider)
 	fmt.Fprintf(stdout, "\npact verification of %s against %s: %s (%d interactions, %d did not verify); result in %s\n",
-		j.provider, v.Target, v.Outcome, len(v.Interactions), failed, j.reportDir+string(os.PathSeparator)+summary)
+		j.provider, v.Target, v.Outcome, len(v.Interactions), v.Failed(), j.reportDir+string(os.PathSeparator)+summary)
 	if v.Error != "" {
 		fmt.Fprintf(stderr, "paycert-pact verify: %s\n", v.Error)
 	}

@@ -118,8 +118,9 @@ func TestSettings(t *testing.T) {
 		want string
 	}{
 		{"no pact", nil, nil, "no pact to verify"},
-		{"missing file", nil, []string{"nowhere.json"}, `pact source "nowhere.json"`},
-		{"not a pact", nil, []string{"main.go"}, "is not a pact file"},
+		{"missing file", nil, []string{"nowhere.json"}, "read pact: stat nowhere.json"},
+		{"not a pact", nil, []string{"main.go"}, "pact main.go: not a pact file"},
+		{"two providers", nil, []string{example, filepath.Join("..", "..", "..", "examples", "pacts", "monetix.json")}, `with "monetix": verify one provider at a time`},
 		{"unknown provider", nil, []string{"-provider", "paypal", example}, `-provider: "paypal" is not a provider paycert verifies`},
 		{"broker without provider", nil, []string{"-broker-url", "http://127.0.0.1:9/"}, "-provider: say which provider"},
 		{"publish without broker", nil, []string{"-publish", example}, "-publish: results are published to a Pact Broker"},
