@@ -45,6 +45,11 @@ type Report struct {
 	Specs        []Spec        `json:"specs"`
 	// Errors are the harness's own failures (a suite that could not set up).
 	Errors []string `json:"errors,omitempty"`
+	// SignedBy is the fingerprint of the Ed25519 key the bundle's manifest is signed with, or ""
+	// for an unsigned bundle.
+	SignedBy string `json:"signed_by,omitempty"`
+	// Comparison is this run compared with an older one, when the report was given one.
+	Comparison *Diff `json:"comparison,omitempty"`
 }
 
 // Kinds of a target a suite did not reach.
