@@ -42,6 +42,12 @@ const (
 	PhoneInsufficientFunds = "375290000000" // MTS, service activated; insufficient funds
 )
 
+// TestPhones are the test phone numbers of document 004: public, so reports show them as they
+// are.
+func TestPhones() []string {
+	return []string{PhoneActivated, PhoneInactive, PhoneInvalid, PhoneInsufficientFunds}
+}
+
 // Payment is an MTS Money payment request.
 type Payment struct {
 	Amount          int64

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -147,10 +148,15 @@ func specResult(suite string, sr types.SpecReport) report.Spec {
 	if sr.State != types.SpecStatePassed {
 		sp.Failure = sr.Failure.Message
 		if sr.Failure.Location.FileName != "" {
-			sp.Location = sr.Failure.Location.String()
+			sp.Location = report.RepoPath(sr.Failure.Location.String())
 		}
 	}
+	relies := ""
 	for _, e := range sr.ReportEntries {
+		if e.Name == RelianceEntry {
+			relies = e.Value.String()
+			continue
+		}
 		if e.Name != TranscriptEntry {
 			continue
 		}
@@ -158,6 +164,10 @@ func specResult(suite string, sr types.SpecReport) report.Spec {
 		if err := json.Unmarshal([]byte(e.Value.String()), &xs); err == nil {
 			sp.Exchanges = append(sp.Exchanges, xs...)
 		}
+	}
+	// A spec that failed inside a step relying on another requirement failed because of it.
+	if sp.Failed() && relies != "" && !slices.Contains(sp.Requirements, relies) {
+		sp.Because = relies
 	}
 	return sp
 }

@@ -56,6 +56,10 @@ type Suite struct {
 	// Signature, when set, describes for the report how the provider's messages are signed
 	// where that is a choice of the configuration (the Monetix signature variant).
 	Signature func(target.Provider) string
+	// PublicPhones are the test phone numbers the provider's documents publish (and those of
+	// paycert's own test tables); reports show them as they are, while every other phone number
+	// keeps only its last four digits.
+	PublicPhones []string
 }
 
 // Catalogue loads the suite's requirement catalogues from the embedded assets; it panics when they
@@ -94,6 +98,17 @@ type Session struct {
 
 	embedded *sim.Listening
 	missing  map[string]string
+	// specRedactor is the redaction scope of the spec under way (Ginkgo runs one spec at a time
+	// in a process), so that its failure message masks OTPs as its transcript does.
+	specRedactor *record.Redactor
+}
+
+// redactor is the scope of the spec under way, or the run's redactor between specs.
+func (s *Session) redactor() *record.Redactor {
+	if s.specRedactor != nil {
+		return s.specRedactor
+	}
+	return s.Redactor
 }
 
 // Open reads the configuration and connects to the target; with nothing configured it starts the
@@ -155,6 +170,7 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	}
 	sess.Provider = sess.Config.Providers[s.Provider]
 	sess.Redactor = record.NewRedactor(sess.Config.Secrets()...)
+	sess.Redactor.AllowPhones(s.PublicPhones...)
 	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.AccountID, sess.Provider.SecretKey)[len("Basic "):])
 
 	if sess.Config.ControlURL != "" {

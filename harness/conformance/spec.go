@@ -25,11 +25,19 @@ import (
 // ReportAfterSuite, across parallel processes.
 const TranscriptEntry = "paycert-transcript"
 
-// T is one spec's view of the session: its own recorder and webhook inbox.
+// RelianceEntry names the report entry that marks a step of a spec relying on another
+// requirement's behaviour (T.Relies): its value is the requirement's ID while the step runs and
+// "" after it.
+const RelianceEntry = "paycert-relies-on"
+
+// T is one spec's view of the session: its own recorder, redaction scope and webhook inbox.
 type T struct {
 	*Session
-	Rec   *record.Recorder
-	inbox *receiver.Inbox
+	// Redactor is the spec's scope of the run's redactor: the OTPs issued in the spec are
+	// numbered in it, so that its transcript shows which code was sent.
+	Redactor *record.Redactor
+	Rec      *record.Recorder
+	inbox    *receiver.Inbox
 }
 
 // Begin starts a spec: it skips the spec, as not applicable and with the reason, when the target
@@ -41,8 +49,11 @@ func (s *Session) Begin() *T {
 		ginkgo.Fail("the suite did not set up (see the BeforeSuite failure)")
 	}
 	s.skipUnlessCapable(ginkgo.CurrentSpecReport().Labels())
-	t := &T{Session: s, Rec: record.NewRecorder(s.Redactor)}
+	scope := s.Redactor.Scope()
+	t := &T{Session: s, Redactor: scope, Rec: record.NewRecorder(scope)}
+	s.specRedactor = scope
 	ginkgo.DeferCleanup(func() {
+		s.specRedactor = nil
 		xs := t.Rec.Exchanges()
 		if len(xs) == 0 {
 			return
@@ -105,6 +116,21 @@ func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
 	return code
 }
 
+// Relies runs a step of the spec that relies on the behaviour another requirement states (a
+// payment that is pending after its creation, a wrong OTP that is declined) to set up what the
+// spec is about. A spec that fails inside the step is reported as failing because of that
+// requirement: its own requirements are listed under that one, "also failed, probably because
+// of", instead of above it.
+func (t *T) Relies(id string, step func()) {
+	ginkgo.GinkgoHelper()
+	if _, ok := t.Catalogue.Get(id); !ok {
+		ginkgo.Fail(fmt.Sprintf("harness error: Relies names %s, which is not in the catalogue %s", id, t.Catalogue.Name))
+	}
+	ginkgo.AddReportEntry(RelianceEntry, id, ginkgo.ReportEntryVisibilityNever)
+	step()
+	ginkgo.AddReportEntry(RelianceEntry, "", ginkgo.ReportEntryVisibilityNever)
+}
+
 // Req labels a spec with requirement IDs and their flows. An ID that is not in the catalogue
 // stops the suite at tree construction.
 func Req(cat *requirements.Catalogue, ids ...string) ginkgo.Labels {
@@ -131,7 +157,7 @@ func Req(cat *requirements.Catalogue, ids ...string) ginkgo.Labels {
 func FailHandler(cat *requirements.Catalogue, session func() *Session) func(string, ...int) {
 	return func(message string, callerSkip ...int) {
 		if s := session(); s != nil {
-			message = s.Redactor.String(message)
+			message = s.redactor().String(message)
 		}
 		skip := 1
 		if len(callerSkip) > 0 {

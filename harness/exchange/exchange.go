@@ -64,6 +64,8 @@ type Result struct {
 	Value any
 	// Exchange is the redacted record, for messages and reports.
 	Exchange record.Exchange
+	// rec is where the exchange was recorded, told which fields the spec reads.
+	rec *record.Recorder
 }
 
 // Do sends r and returns what happened. The error is for a broken harness only (an operation the
@@ -120,6 +122,7 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 		f.Where = "request " + f.Where
 		res.Findings = append(res.Findings, f)
 	}
+	res.rec = d.Recorder
 	res.Exchange = d.Recorder.Add(record.Raw{
 		Provider: d.Provider, Operation: r.Op, Direction: record.Outbound,
 		Started: started, Duration: elapsed,
@@ -151,15 +154,30 @@ func expand(template string, params map[string]string) string {
 }
 
 // String returns the string at a dotted path of the answer ("transaction.status"), or "".
-func (r *Result) String(path string) string { return jsondoc.String(r.Value, path) }
+func (r *Result) String(path string) string {
+	r.LookedAt(path)
+	return jsondoc.String(r.Value, path)
+}
 
 // Int returns the integer at a dotted path of the answer.
-func (r *Result) Int(path string) (int64, bool) { return jsondoc.Int(r.Value, path) }
+func (r *Result) Int(path string) (int64, bool) {
+	r.LookedAt(path)
+	return jsondoc.Int(r.Value, path)
+}
 
 // Has reports whether the answer has a value at path.
 func (r *Result) Has(path string) bool {
+	r.LookedAt(path)
 	_, ok := jsondoc.Get(r.Value, path)
 	return ok
+}
+
+// LookedAt notes, in the transcript, that the spec reads the answer's field at path: the
+// report shows the fields a failing expectation was about first.
+func (r *Result) LookedAt(path string) {
+	if r.rec != nil {
+		r.rec.LookedAt(r.Exchange.Seq, path)
+	}
 }
 
 // Describe is the redacted exchange as a person reads it in a failure message.

@@ -36,6 +36,12 @@ const (
 	OpResultNotify = "resultNotify"
 )
 
+// TestPhones are the test phone numbers of paycert's table for pg_testing_mode 1 (the documents
+// name no numbers; README, FreedomPay): public, so reports show them as they are.
+func TestPhones() []string {
+	return []string{"77000000001", "77000000002", "77000000003", "77000000004", "77000000005"}
+}
+
 // XMLField is the form field that may carry a whole message as XML (providers-facts.md 3.1).
 const XMLField = "pg_xml"
 
@@ -119,7 +125,10 @@ type Answer struct {
 }
 
 // Value returns an answer field's value, or "".
-func (a *Answer) Value(name string) string { return a.Fields.Value(name) }
+func (a *Answer) Value(name string) string {
+	a.LookedAt(name)
+	return a.Fields.Value(name)
+}
 
 // Script is the script name a request for op is signed with.
 func (cl *Client) Script(op string) string {

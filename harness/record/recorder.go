@@ -41,6 +41,9 @@ type Exchange struct {
 	Response  *Message          `json:"response,omitempty"`
 	Error     string            `json:"error,omitempty"`
 	Findings  validate.Findings `json:"findings,omitempty"`
+	// LookedAt are the fields of the answer (dotted paths, or field names of a form or XML
+	// answer) the spec read: what its expectations were about. A report folds bodies to them.
+	LookedAt []string `json:"looked_at,omitempty"`
 }
 
 // Recorder keeps the exchanges of one spec, redacting each as it is added. It is safe for
@@ -105,6 +108,22 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 	x.Seq = len(rec.exchanges) + 1
 	rec.exchanges = append(rec.exchanges, x)
 	return x
+}
+
+// LookedAt notes that the spec read the field at path of exchange seq's answer.
+func (rec *Recorder) LookedAt(seq int, path string) {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if seq < 1 || seq > len(rec.exchanges) {
+		return
+	}
+	x := &rec.exchanges[seq-1]
+	for _, p := range x.LookedAt {
+		if p == path {
+			return
+		}
+	}
+	x.LookedAt = append(x.LookedAt, path)
 }
 
 // Exchanges returns a copy of what was recorded, in order.

@@ -13,6 +13,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -25,9 +26,21 @@ import (
 
 // Redactor removes secrets from text, headers and JSON bodies. It is safe for concurrent use;
 // secrets learnt during a run (an OTP that was issued) are added with AddSecret.
+//
+// A run has one Redactor; each spec redacts through its own Scope of it, which numbers the OTPs
+// issued in the spec so that masks keep their relations: the OTP the target issued is
+// "[OTP#1]" wherever it appears, and a code sent in its place that is not it is
+// "[OTP#1 altered]", so that a reader sees a wrong code was sent without seeing either code.
 type Redactor struct {
+	// parent is the run's redactor, for a spec's scope; secrets and phones are the run's.
+	parent *Redactor
+
 	mu      sync.RWMutex
 	secrets []secret
+	// public are phone numbers shown as they are: the test numbers the documents publish.
+	public map[string]bool
+	// otps are the OTPs issued in this scope, in order: OTP#1 is otps[0].
+	otps []string
 }
 
 // secret is a string to remove and what replaces it. A bounded one (an OTP, a phone number) is
@@ -93,16 +106,98 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
+// Scope returns a redactor for one spec: it removes all that r removes, adds what it is given to
+// r as well, and numbers the OTPs issued within it (AddOTP) to mask them by their relations.
+func (r *Redactor) Scope() *Redactor {
+	return &Redactor{parent: r.run()}
+}
+
+// run is the run's redactor: r itself, or the one r is a scope of.
+func (r *Redactor) run() *Redactor {
+	if r.parent != nil {
+		return r.parent
+	}
+	return r
+}
+
 // AddSecret makes s one of the secrets removed from everything redacted from now on: where it
 // stands whole, and, when it is Distinctive, wherever it appears.
-func (r *Redactor) AddSecret(s string) { r.add(s, SecretMask, false, Distinctive(s)) }
+func (r *Redactor) AddSecret(s string) { r.run().add(s, SecretMask, false, Distinctive(s)) }
 
-// AddOTP masks a one-time password wherever it appears as a token of its own from now on.
-func (r *Redactor) AddOTP(s string) { r.add(s, OTPMask, true, true) }
+// AddOTP masks a one-time password wherever it appears as a token of its own from now on: in
+// the run as "[OTP]", in a scope by its number there ("[OTP#2]").
+func (r *Redactor) AddOTP(s string) {
+	if strings.TrimSpace(s) == "" {
+		return
+	}
+	r.run().add(s, OTPMask, true, true)
+	if r.parent == nil {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, have := range r.otps {
+		if have == s {
+			return
+		}
+	}
+	r.otps = append(r.otps, s)
+}
 
 // AddPhone masks a phone number, but for its last four digits, wherever it appears as a token of
-// its own from now on.
-func (r *Redactor) AddPhone(s string) { r.add(s, MaskPhone(s), true, true) }
+// its own from now on; a public test number (AllowPhones) stays as it is.
+func (r *Redactor) AddPhone(s string) {
+	run := r.run()
+	if run.isPublic(s) {
+		return
+	}
+	run.add(s, MaskPhone(s), true, true)
+}
+
+// AllowPhones makes the given phone numbers public: the test numbers a provider's documents
+// publish are evidence a reader must see as they are ("375295222222: service activated").
+func (r *Redactor) AllowPhones(numbers ...string) {
+	run := r.run()
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if run.public == nil {
+		run.public = map[string]bool{}
+	}
+	for _, n := range numbers {
+		run.public[n] = true
+	}
+}
+
+func (r *Redactor) isPublic(phone string) bool {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.public[phone]
+}
+
+// maskPhone is MaskPhone, but for a public test number, which stays as it is.
+func (r *Redactor) maskPhone(s string) string {
+	if r.run().isPublic(s) {
+		return s
+	}
+	return MaskPhone(s)
+}
+
+// otpMask is the mask of a value sent or answered as an OTP: the number of the scope's OTP it is,
+// or, for another code, "altered" with the number of the last OTP issued (the one it stands in
+// for); "[OTP]" where no OTP was issued in the scope.
+func (r *Redactor) otpMask(v string) string {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	for i, o := range r.otps {
+		if o == v {
+			return fmt.Sprintf("[OTP#%d]", i+1)
+		}
+	}
+	if n := len(r.otps); n > 0 {
+		return fmt.Sprintf("[OTP#%d altered]", n)
+	}
+	return OTPMask
+}
 
 func (r *Redactor) add(s, mask string, bounded, searched bool) {
 	if strings.TrimSpace(s) == "" {
@@ -124,8 +219,16 @@ func (r *Redactor) add(s, mask string, bounded, searched bool) {
 // phone fields written as key and value (JSON, a form, XML) in text that could not be read as
 // JSON.
 func (r *Redactor) String(s string) string {
-	r.mu.RLock()
-	for _, sec := range r.secrets {
+	if r.parent != nil {
+		r.mu.RLock()
+		for i, o := range r.otps {
+			s = replaceToken(s, o, fmt.Sprintf("[OTP#%d]", i+1))
+		}
+		r.mu.RUnlock()
+	}
+	run := r.run()
+	run.mu.RLock()
+	for _, sec := range run.secrets {
 		switch {
 		case !sec.searched:
 		case sec.bounded:
@@ -134,16 +237,17 @@ func (r *Redactor) String(s string) string {
 			s = strings.ReplaceAll(s, sec.value, sec.mask)
 		}
 	}
-	r.mu.RUnlock()
-	return maskPairs(s)
+	run.mu.RUnlock()
+	return r.maskPairs(s)
 }
 
 // whole returns the mask of a value that is a secret whole (any secret, searched or not), and
 // whether it is one.
 func (r *Redactor) whole(v string) (string, bool) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, sec := range r.secrets {
+	run := r.run()
+	run.mu.RLock()
+	defer run.mu.RUnlock()
+	for _, sec := range run.secrets {
 		if !sec.bounded && sec.value == v {
 			return sec.mask, true
 		}
@@ -214,12 +318,15 @@ var (
 	phonePair  = regexp.MustCompile(`(?i)\b(account_number|phone|pg_abonent_phone|pg_user_phone|number)(\\?"?\s*[:=]\s*\\?"?|>)(\+?[0-9]{5,})`)
 )
 
-func maskPairs(s string) string {
+func (r *Redactor) maskPairs(s string) string {
 	s = secretPair.ReplaceAllString(s, "${1}${2}"+SecretMask)
-	s = otpPair.ReplaceAllString(s, "${1}${2}"+OTPMask)
+	s = otpPair.ReplaceAllStringFunc(s, func(m string) string {
+		sub := otpPair.FindStringSubmatch(m)
+		return sub[1] + sub[2] + r.otpMask(sub[3])
+	})
 	return phonePair.ReplaceAllStringFunc(s, func(m string) string {
 		sub := phonePair.FindStringSubmatch(m)
-		return sub[1] + sub[2] + MaskPhone(sub[3])
+		return sub[1] + sub[2] + r.maskPhone(sub[3])
 	})
 }
 
@@ -329,10 +436,10 @@ func (r *Redactor) maskValue(v any, key string) any {
 		if secretKeys[strings.ToLower(key)] && x != "" {
 			return SecretMask
 		}
-		return maskScalar(key, x)
+		return r.maskScalar(key, x)
 	case json.Number:
 		if otpKeys[key] || phoneKeys[key] {
-			return maskScalar(key, x.String())
+			return r.maskScalar(key, x.String())
 		}
 		return x
 	default:
@@ -340,12 +447,12 @@ func (r *Redactor) maskValue(v any, key string) any {
 	}
 }
 
-func maskScalar(key, s string) string {
+func (r *Redactor) maskScalar(key, s string) string {
 	switch {
 	case otpKeys[key] && s != "":
-		return OTPMask
+		return r.otpMask(s)
 	case phoneKeys[key]:
-		return MaskPhone(s)
+		return r.maskPhone(s)
 	default:
 		return s
 	}

@@ -53,6 +53,59 @@ func TestLearntSecrets(t *testing.T) {
 	}
 }
 
+// A spec's scope masks OTPs by their relations: the code issued and the same code sent read
+// alike, a code sent in its place reads as altered, whatever the body's format; the run's
+// redactor, and another spec's scope, still mask the code.
+func TestScopeMasksOTPsByRelation(t *testing.T) {
+	run := record.NewRedactor()
+	spec := run.Scope()
+	spec.AddOTP("5576")
+	spec.AddOTP("8812")
+	cases := []struct{ name, in, want string }{
+		{"the code issued, in text", "otp 5576 then 8812", "otp [OTP#1] then [OTP#2]"},
+		{"the code sent, JSON", `{"password":"8812"}`, `{` + "\n" + `  "password": "[OTP#2]"` + "\n}"},
+		{"another code sent, JSON", `{"password":"9923"}`, `{` + "\n" + `  "password": "[OTP#2 altered]"` + "\n}"},
+		{"another code sent, a form in text", "pg_approval_code=0000&x=1", "pg_approval_code=[OTP#2 altered]&x=1"},
+		{"a number that only contains the code", "amount 15576", "amount 15576"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := spec.String(c.in)
+			if strings.HasPrefix(c.in, "{") {
+				got = spec.Body([]byte(c.in))
+			}
+			if got != c.want {
+				t.Errorf("got %q, want %q", got, c.want)
+			}
+		})
+	}
+	if got := run.String("otp 5576"); got != "otp [OTP]" {
+		t.Errorf("the run's redactor shows %q", got)
+	}
+	if got := run.Scope().String(`password=5576 and password=1234`); got != "password=[OTP] and password=[OTP]" {
+		t.Errorf("a scope without OTPs of its own shows %q", got)
+	}
+}
+
+// The test numbers the documents publish stay readable; every other phone keeps its last four
+// digits, in every form.
+func TestPublicPhones(t *testing.T) {
+	run := record.NewRedactor()
+	run.AllowPhones("375295222222")
+	spec := run.Scope()
+	spec.AddPhone("375295222222")
+	spec.AddPhone("77012345678")
+	got := spec.Body([]byte(`{"customer":{"phone":"375295222222"},"method":{"account_number":"77012345678"},"other":{"phone":"375291234567"}}`))
+	for _, want := range []string{`"phone": "375295222222"`, `"account_number": "*******5678"`, `"phone": "********4567"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%s not in %s", want, got)
+		}
+	}
+	if got := run.String("from 375295222222 and 77012345678, phone=375291234567"); got != "from 375295222222 and *******5678, phone=********4567" {
+		t.Errorf("got %q", got)
+	}
+}
+
 func TestRecorderRedactsBeforeKeeping(t *testing.T) {
 	rec := record.NewRecorder(record.NewRedactor("sk_s3cr3t_9f8e"))
 	x := rec.Add(record.Raw{

@@ -99,6 +99,10 @@ type Requirement struct {
 	Specs  []string `json:"specs"`
 	// Reason says why it was not run or not applicable.
 	Reason string `json:"reason,omitempty"`
+	// CausedBy, for a failed requirement, are the requirements (of the same suite) that probably
+	// made it fail: every failed spec of it failed in a step relying on one of them, and each of
+	// them failed on its own.
+	CausedBy []string `json:"caused_by,omitempty"`
 }
 
 // Spec is one Ginkgo spec's result.
@@ -113,6 +117,9 @@ type Spec struct {
 	Duration time.Duration `json:"duration_ns"`
 	Failure  string        `json:"failure,omitempty"`
 	Location string        `json:"location,omitempty"`
+	// Because is the requirement whose behaviour a step of the spec relied on, when the spec
+	// failed in that step: its failure is evidence against that requirement first.
+	Because string `json:"because,omitempty"`
 	// Transcript is the path, inside the bundle, of the spec's recorded exchanges.
 	Transcript string            `json:"transcript,omitempty"`
 	Exchanges  []record.Exchange `json:"-"`
@@ -188,6 +195,7 @@ func (r *Report) Judge() {
 			r.Summary.MustNotRun++
 		}
 	}
+	r.attributeCauses()
 	for _, s := range r.Specs {
 		r.Summary.Specs[s.State]++
 		if s.Failed() && countsForVerdict(s, level) {

@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/paycert/paycert/harness/requirements"
@@ -33,13 +34,11 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	fmt.Fprintf(w, "  requirements: %d passed, %d failed, %d not run, %d not applicable, %d not covered (%d MUST not run)\n",
 		s[Passed], s[Failed], s[NotRun], s[NotApplicable], s[NotCovered], r.Summary.MustNotRun)
 	fmt.Fprintf(w, "  specs: %d passed, %d failed, %d skipped\n", r.Summary.Specs["passed"], countFailed(r), r.Summary.Specs["skipped"])
-	for _, req := range r.Requirements {
-		if req.Status == Failed {
-			note := ""
-			if req.Level == requirements.May {
-				note = " [a decision of paycert's; not counted in the verdict]"
-			}
-			fmt.Fprintf(w, "  FAILED %s (%s) %s%s\n", req.ID, req.Level, req.Text, note)
+	writeMatrix(w, r.Matrix(), colorful(w))
+	for _, f := range r.Failures() {
+		fmt.Fprintf(w, "  FAILED %s (%s) %s%s\n", f.ID, f.Level, f.Text, mayNote(f.Requirement))
+		for _, a := range f.Also {
+			fmt.Fprintf(w, "    also failed, probably because of %s: %s (%s) %s%s\n", f.ID, a.ID, a.Level, a.Text, mayNote(a))
 		}
 	}
 	seen := map[string]bool{}
@@ -53,6 +52,81 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 		fmt.Fprintf(w, "  report: %s/%s\n", dir, HTMLFile)
 	}
 	fmt.Fprintln(w, line)
+}
+
+func mayNote(req Requirement) string {
+	if req.Level == requirements.May {
+		return " [a decision of paycert's; not counted in the verdict]"
+	}
+	return ""
+}
+
+// matrixMarks are the short forms of the cell results in the terminal, and their colours.
+var matrixMarks = map[string]struct{ mark, color string }{
+	CellFailedMust:    {"FAIL", "\x1b[1;31m"},
+	CellFailedShould:  {"fail", "\x1b[33m"},
+	CellFailedMay:     {"may", "\x1b[33m"},
+	CellNotRun:        {"not run", "\x1b[33m"},
+	CellNotApplicable: {"n/a", "\x1b[2m"},
+	CellPassed:        {"ok", "\x1b[32m"},
+	CellEmpty:         {"-", "\x1b[2m"},
+}
+
+// writeMatrix writes the provider × flow matrix as plain text: each cell its worst result and,
+// for a failure, how many of its requirements failed; colours only when color is true.
+func writeMatrix(w io.Writer, rows []Row, color bool) {
+	if len(rows) == 0 {
+		return
+	}
+	cols := Columns()
+	width := make([]int, len(cols))
+	cells := make([][]string, len(rows))
+	for i, row := range rows {
+		for j, c := range row.Cells {
+			text := matrixMarks[c.Result].mark
+			switch c.Result {
+			case CellFailedMust, CellFailedShould, CellFailedMay:
+				text = fmt.Sprintf("%s %d/%d", text, c.Counts[Failed], c.Total)
+			case CellPassed:
+				text = fmt.Sprintf("%s %d", text, c.Total)
+			}
+			cells[i] = append(cells[i], text)
+			width[j] = max(width[j], len(text), len(cols[j].Name))
+		}
+	}
+	name := 10
+	for _, row := range rows {
+		name = max(name, len(row.Suite))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "  %-*s", name, "")
+	for j, c := range cols {
+		fmt.Fprintf(&b, " %-*s", width[j], c.Name)
+	}
+	fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	for i, row := range rows {
+		b.Reset()
+		fmt.Fprintf(&b, "  %-*s", name, row.Suite)
+		for j, text := range cells[i] {
+			cell := fmt.Sprintf("%-*s", width[j], text)
+			if color {
+				cell = matrixMarks[row.Cells[j].Result].color + cell + "\x1b[0m"
+			}
+			b.WriteString(" " + cell)
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+	}
+}
+
+// colorful reports whether w is a terminal that takes colours: a character device, and NO_COLOR
+// not set (https://no-color.org).
+func colorful(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
 
 func countFailed(r *Report) int {

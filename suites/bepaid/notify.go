@@ -24,7 +24,7 @@ func (s specs) notification() bool {
 			func(ctx SpecContext, phone, want string) {
 				p := bepaid.NewPayment(phone, bepaid.AlreadyAccepted)
 				p.NotificationURL = t.Inbox().URL()
-				uid := pending(ctx, cl, p.Body())
+				uid := pending(ctx, t, cl, p.Body())
 				Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
 
 				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", begateway.Final)

@@ -75,13 +75,13 @@ func (s specs) payment() bool {
 		)
 
 		It("says insufficient funds when 375290000000 fails", s.Req("BPD-TEST-005"), func(ctx SpecContext) {
-			uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneInsufficientFunds, bepaid.AlreadyAccepted).Body())
+			uid := pending(ctx, t, cl, bepaid.NewPayment(bepaid.PhoneInsufficientFunds, bepaid.AlreadyAccepted).Body())
 			res := processed(ctx, t, cl, uid)
 			Expect(strings.ToLower(res.String("transaction.message"))).To(ContainSubstring("insufficient funds"), "%s", res.Describe())
 		})
 
 		It("goes on when accept is sent for a number whose service is activated", s.Req("BPD-PAY-005"), func(ctx SpecContext) {
-			uid := pending(ctx, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
+			uid := pending(ctx, t, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
 			res := processed(ctx, t, cl, uid)
 			Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
 		})

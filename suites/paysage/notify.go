@@ -22,7 +22,7 @@ func (s specs) finalStatus() bool {
 		It("sends a webhook with the final status after the right OTP", s.Req("PSG-NOTIFY-001"), func(ctx SpecContext) {
 			p := newPayment(t)
 			p.NotificationURL = t.Inbox().URL()
-			uid := pending(ctx, cl, p)
+			uid := pending(ctx, t, cl, p)
 			confirmed(ctx, t, cl, uid, p.AccountNumber)
 
 			hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return s == "successful" })
@@ -32,7 +32,7 @@ func (s specs) finalStatus() bool {
 
 		It("answers the final status to the status query after the right OTP", s.Req("PSG-STATUS-001"), func(ctx SpecContext) {
 			p := newPayment(t)
-			uid := pending(ctx, cl, p)
+			uid := pending(ctx, t, cl, p)
 			confirmed(ctx, t, cl, uid, p.AccountNumber)
 			// A provider may finish asynchronously: the status is polled until it is final or the
 			// wait runs out.

@@ -24,7 +24,7 @@ func (s specs) refund() bool {
 		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 		BeforeEach(func(ctx SpecContext) {
 			p = newPayment(t)
-			uid = pending(ctx, cl, p)
+			uid = pending(ctx, t, cl, p)
 		})
 
 		It("accepts a refund of the full amount of a successful payment", s.Req("PSG-REFUND-001"), func(ctx SpecContext) {
