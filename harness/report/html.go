@@ -130,6 +130,7 @@ func viewSpec(s Spec, fsys fs.FS) specView {
 		}
 	}
 	v := specView{Spec: s, SourceURL: SourceURL(s.Location)}
+	v.Location = RepoPath(s.Location)
 	msg := s.Failure
 	// The requirement is the heading the spec is shown under; the failure says it again.
 	if i := strings.Index(msg, "\n\nRequirement "); i >= 0 {
@@ -258,9 +259,17 @@ func cellText(c Cell) string {
 	case CellPassed:
 		return fmt.Sprintf("%d passed", c.Total)
 	case CellNotApplicable:
-		return fmt.Sprintf("%d n/a, %d passed", c.Counts[NotApplicable], c.Counts[Passed])
+		return withPassed(fmt.Sprintf("%d n/a", c.Counts[NotApplicable]), c)
 	}
-	return fmt.Sprintf("%d not run, %d passed", c.Total-c.Counts[Passed]-c.Counts[NotApplicable]-failed, c.Counts[Passed])
+	return withPassed(fmt.Sprintf("%d not run", c.Total-c.Counts[Passed]-c.Counts[NotApplicable]-failed), c)
+}
+
+// withPassed adds to a cell's text how many of its requirements passed, when any did.
+func withPassed(text string, c Cell) string {
+	if c.Counts[Passed] == 0 {
+		return text
+	}
+	return fmt.Sprintf("%s, %d ok", text, c.Counts[Passed])
 }
 
 // cellShort is a cell's result on a narrow screen: a mark and the count.

@@ -51,7 +51,9 @@ type junitSkipped struct {
 }
 
 // JUnit renders the report as JUnit XML: one testsuite per suite, one testcase per spec, named
-// with its requirement IDs so that a CI page shows which requirement failed.
+// with its requirement IDs so that a CI page shows which requirement failed; then, per provider,
+// the matrix: a testsuite "<suite> requirements" with one testcase per requirement, classed by
+// its matrix column ("paysage.wrong OTP"), and the cells' results as the suite's properties.
 func JUnit(r *Report) ([]byte, error) {
 	out := junitSuites{Name: "paycert " + r.RunID}
 	index := map[string]int{}
@@ -88,9 +90,53 @@ func JUnit(r *Report) ([]byte, error) {
 		out.Time += c.Time
 		js.Cases = append(js.Cases, c)
 	}
+	for _, row := range r.Matrix() {
+		out.Suites = append(out.Suites, requirementSuite(r, row))
+		last := out.Suites[len(out.Suites)-1]
+		out.Tests += last.Tests
+		out.Failures += last.Failures
+		out.Skipped += last.Skipped
+	}
 	data, err := xml.MarshalIndent(out, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("render junit: %w", err)
 	}
 	return append([]byte(xml.Header), append(data, '\n')...), nil
+}
+
+// requirementSuite is one provider's row of the matrix as a JUnit testsuite: a failed MUST or
+// SHOULD requirement is a failure, a failed MAY a failure typed so, one not run, not applicable
+// or not covered is skipped with the reason.
+func requirementSuite(r *Report, row Row) junitSuite {
+	js := junitSuite{Name: row.Suite + " requirements", Properties: []junitProperty{{"provider", row.Provider}, {"result", row.Result}}}
+	for _, c := range row.Cells {
+		js.Properties = append(js.Properties, junitProperty{"flow " + c.Column, c.Result})
+	}
+	cols := Columns()
+	for _, req := range r.Requirements {
+		if req.Suite != row.Suite {
+			continue
+		}
+		class := row.Suite
+		if i := columnOf(req.Flow); i < len(cols) {
+			class += "." + cols[i].Name
+		}
+		c := junitCase{Name: fmt.Sprintf("%s (%s) %s", req.ID, req.Level, req.Text), Classname: class}
+		switch req.Status {
+		case Passed:
+		case Failed:
+			msg := firstFailure(r, req)
+			if len(req.CausedBy) > 0 {
+				msg = "probably because of " + strings.Join(req.CausedBy, ", ") + ": " + msg
+			}
+			c.Failure = &junitFailure{Message: msg, Type: string(req.Level), Text: req.Source}
+			js.Failures++
+		default:
+			c.Skipped = &junitSkipped{Message: strings.TrimSpace(req.Status + ": " + req.Reason)}
+			js.Skipped++
+		}
+		js.Tests++
+		js.Cases = append(js.Cases, c)
+	}
+	return js
 }

@@ -114,14 +114,26 @@ func TestBundle(t *testing.T) {
 		t.Fatalf("report.json round trip: %+v", back)
 	}
 
-	// JUnit: well-formed, one case per spec, the failure and the skips counted.
+	// JUnit: well-formed; one case per spec, the failure and the skips counted; then the
+	// provider's matrix row, one case per requirement classed by its column, the cells' results
+	// as properties.
 	var j struct {
 		Tests    int `xml:"tests,attr"`
 		Failures int `xml:"failures,attr"`
 		Skipped  int `xml:"skipped,attr"`
 		Suites   []struct {
+			Name     string `xml:"name,attr"`
+			Tests    int    `xml:"tests,attr"`
+			Failures int    `xml:"failures,attr"`
+			Skipped  int    `xml:"skipped,attr"`
+			Props    []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
 			Cases []struct {
-				Name string `xml:"name,attr"`
+				Name      string    `xml:"name,attr"`
+				Classname string    `xml:"classname,attr"`
+				Failure   *struct{} `xml:"failure"`
 			} `xml:"testcase"`
 		} `xml:"testsuite"`
 	}
@@ -129,8 +141,25 @@ func TestBundle(t *testing.T) {
 	if err := xml.Unmarshal(data, &j); err != nil {
 		t.Fatal(err)
 	}
-	if j.Tests != 5 || j.Failures != 1 || j.Skipped != 2 || !strings.HasPrefix(j.Suites[0].Cases[0].Name, "[PSG-A-001]") {
-		t.Errorf("junit: %+v", j)
+	if len(j.Suites) != 2 || j.Tests != 10 || j.Failures != 2 || j.Skipped != 5 {
+		t.Fatalf("junit: %+v", j)
+	}
+	if specs := j.Suites[0]; specs.Tests != 5 || specs.Failures != 1 || specs.Skipped != 2 || !strings.HasPrefix(specs.Cases[0].Name, "[PSG-A-001]") {
+		t.Errorf("junit specs suite: %+v", specs)
+	}
+	reqs := j.Suites[1]
+	if reqs.Name != "paysage requirements" || reqs.Tests != 5 || reqs.Failures != 1 || reqs.Skipped != 3 {
+		t.Errorf("junit requirements suite: %+v", reqs)
+	}
+	if c := reqs.Cases[1]; !strings.HasPrefix(c.Name, "PSG-B-001 (MUST)") || c.Classname != "paysage.OTP" || c.Failure == nil {
+		t.Errorf("the failed requirement's case: %+v", c)
+	}
+	props := map[string]string{}
+	for _, p := range reqs.Props {
+		props[p.Name] = p.Value
+	}
+	if props["flow OTP"] != report.CellFailedMust || props["flow refund"] != report.CellEmpty || props["result"] != report.CellFailedMust {
+		t.Errorf("the matrix row's properties: %v", props)
 	}
 
 	// Manifest: every file but itself, with the right hash.
