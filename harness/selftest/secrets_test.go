@@ -45,7 +45,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 	}
 	forbidSent(t, forbidden, phones, otps)
 
-	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "Basic [REDACTED]")
+	assertNoLeak(t, r, forbidden, "[OTP#1]", "[OTP#1 altered]", "*******", "Basic [REDACTED]")
 }
 
 // TestNoMonetixSecretsInOutput is the same search over a Monetix run: the project's secret key,
@@ -64,7 +64,7 @@ func TestNoMonetixSecretsInOutput(t *testing.T) {
 		otps = append(otps, sent.OTPs...)
 	}
 	forbidSent(t, forbidden, phones, otps)
-	assertNoLeak(t, r, forbidden, "[OTP]", "*******")
+	assertNoLeak(t, r, forbidden, "[OTP#1]", "*******")
 }
 
 // TestNoFreedomPaySecretsInOutput is the same search over a FreedomPay run: the merchant's secret
@@ -88,7 +88,7 @@ func TestNoFreedomPaySecretsInOutput(t *testing.T) {
 		codes = append(codes, sent.Codes...)
 	}
 	forbidSent(t, forbidden, phones, codes)
-	assertNoLeak(t, r, forbidden, "[OTP]", "*******", "pg_sig=[REDACTED]")
+	assertNoLeak(t, r, forbidden, "[OTP#1]", "*******", "pg_sig=[REDACTED]")
 	assertNoSignatures(t, r)
 }
 
