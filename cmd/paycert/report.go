@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/paycert/paycert/harness/report"
@@ -43,7 +44,7 @@ func mergeBundles(out, runID string, dirs []string) (*report.Report, error) {
 		if err != nil {
 			return nil, err
 		}
-		if err := report.CopyTranscripts(d, out, r); err != nil {
+		if err := report.CopyTranscripts(os.DirFS(d), out, r); err != nil {
 			return nil, err
 		}
 		parts = append(parts, r)

@@ -289,7 +289,7 @@ func claimRunDir(base, runID string) (string, string, error) {
 // writeMerged writes the merged bundle: the suites' transcripts, then the merged report.
 func writeMerged(dir string, merged *report.Report, parts []*report.Report, names []string) error {
 	for i, p := range parts {
-		if err := report.CopyTranscripts(filepath.Join(dir, "suites", names[i]), dir, p); err != nil {
+		if err := report.CopyTranscripts(os.DirFS(filepath.Join(dir, "suites", names[i])), dir, p); err != nil {
 			return err
 		}
 	}
