@@ -7,8 +7,10 @@
 //	paycert validate [flags] FILE             check one captured message
 //	paycert pact check [flags] FILE|DIR...    check consumer pacts against the providers' documents
 //	paycert pact verify [flags] ...           verify pacts against a provider (runs paycert-pact)
-//	paycert report merge -out DIR DIR...      merge report bundles
+//	paycert report merge -out DIR BUNDLE...   merge report bundles
 //	paycert report diff OLD NEW               compare two runs: what got worse, what better
+//	paycert report verify BUNDLE              check a bundle's hashes and signature
+//	paycert report keygen -out PREFIX         make a key pair to sign bundles with
 //	paycert version                           this build's version
 //
 // paycert run starts itself once per suite as "paycert run-suite", which is not meant to be
@@ -96,11 +98,18 @@ func usage(w io.Writer) {
       verify pacts against a running provider with the paycert-pact binary (cgo, the Pact FFI
       library; make paycert-pact builds it into .tools/bin), found beside paycert or on PATH; the flags
       are paycert-pact's
-  paycert report merge -out DIR DIR...
-      merge report bundles (a CI matrix) into one
+  paycert report merge -out DIR BUNDLE...
+      merge report bundles (a CI matrix) into one; a bundle is a folder, or a .zip or .tar.gz of one
   paycert report diff [-out DIR] OLD NEW
       compare two report bundles requirement by requirement: what got worse (exit 1), what got
-      better, what is new or gone; written as diff.json and diff.txt into -out (default NEW)
+      better, what is new or gone; written as diff.json and diff.txt into -out, by default into
+      NEW (a folder then), whose report then carries the comparison
+  paycert report verify [-key PUBKEY_FILE | -fingerprint FP] [-require-signature] BUNDLE
+      check every file of a bundle against its manifest, and the manifest's signature: exit 0
+      verified (unsigned too, unless -require-signature), 1 when anything does not check
+  paycert report keygen -out PREFIX
+      make an Ed25519 key pair, PREFIX.key and PREFIX.pub; PAYCERT_SIGNING_KEY_FILE=PREFIX.key
+      signs every bundle paycert writes
   paycert version
 
 settings come from PAYCERT_* environment variables (and PAYCERT_CONFIG); see the README

@@ -278,7 +278,7 @@ func TestSuiteThatWritesNoReport(t *testing.T) {
 				t.Error("the report lists no requirements (they should show as not run)")
 			}
 			merged := report.Merge("r", part)
-			if err := writeMerged(dir, merged, []*report.Report{part}, []string{"paysage"}); err != nil {
+			if err := writeMerged(dir, merged, []*report.Report{part}, []string{"paysage"}, nil, io.Discard); err != nil {
 				t.Fatal(err)
 			}
 			if r, err := report.Read(dir); err != nil || r.Verdict != report.HarnessError {

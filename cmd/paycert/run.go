@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"flag"
 	"fmt"
@@ -109,7 +110,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	var wg sync.WaitGroup
 	var outMu sync.Mutex
 	for i, name := range names {
-		child := suiteChild{exe: exe, name: name, dir: filepath.Join(dir, "suites", name), runID: runID, flags: f, interactive: interactive}
+		child := suiteChild{exe: exe, name: name, dir: filepath.Join(dir, "suites", name), runID: runID, flags: f, interactive: interactive, key: cfg.SigningKey}
 		if !parallel {
 			fmt.Fprintf(stdout, "paycert: running suite %s\n", name)
 			parts[i] = child.run(ctx, stdout, stderr)
@@ -133,7 +134,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		merged.Errors = append(merged.Errors, fmt.Sprintf("no spec ran: the label filter %q selects none in the suites run (%s)", f.labels, strings.Join(names, ", ")))
 		merged.Judge()
 	}
-	if err := writeMerged(dir, merged, parts, names); err != nil {
+	if err := writeMerged(dir, merged, parts, names, cfg.SigningKey, stderr); err != nil {
 		return exitError, err
 	}
 	fmt.Fprintln(stdout)
@@ -171,6 +172,9 @@ type suiteChild struct {
 	flags                 runFlags
 	// interactive keeps the suite in paycert's process group, where it can read the terminal.
 	interactive bool
+	// key signs the report written for a suite that wrote none (the suite signs its own with the
+	// same key, from the same settings).
+	key ed25519.PrivateKey
 }
 
 // run runs the suite and returns its report. When the process wrote none (it could not start,
@@ -239,7 +243,7 @@ func (c suiteChild) failed(why string) *report.Report {
 		}
 	}
 	r.Judge()
-	if err := report.Write(c.dir, r); err != nil {
+	if err := report.WriteSigned(c.dir, r, c.key); err != nil {
 		r.Errors = append(r.Errors, fmt.Sprintf("%s: %v", c.name, err))
 		r.Judge()
 	}
@@ -286,14 +290,15 @@ func claimRunDir(base, runID string) (string, string, error) {
 	return "", "", fmt.Errorf("report folder: %s holds 99 runs named %s already", base, runID)
 }
 
-// writeMerged writes the merged bundle: the suites' transcripts, then the merged report.
-func writeMerged(dir string, merged *report.Report, parts []*report.Report, names []string) error {
+// writeMerged writes the merged bundle: the suites' transcripts, then the merged report, signed
+// with key when there is one.
+func writeMerged(dir string, merged *report.Report, parts []*report.Report, names []string, key ed25519.PrivateKey, stderr io.Writer) error {
 	for i, p := range parts {
-		if err := report.CopyTranscripts(filepath.Join(dir, "suites", names[i]), dir, p); err != nil {
+		if err := report.CopyTranscripts(os.DirFS(filepath.Join(dir, "suites", names[i])), dir, p); err != nil {
 			return err
 		}
 	}
-	return report.Write(dir, merged)
+	return writeBundle(dir, merged, key, stderr)
 }
 
 // cmdRunSuite runs one suite in this process (paycert run starts it; it is not meant to be typed).

@@ -183,12 +183,18 @@ func ReportDir(configured, runID string) string {
 }
 
 // WriteReport writes the bundle and, when summary is true, prints the one-screen summary to out.
+// The bundle is signed with the key PAYCERT_SIGNING_KEY_FILE or PAYCERT_SIGNING_KEY gives; with a
+// key that cannot be read it is written unsigned, and the error says why.
 func WriteReport(dir string, r *report.Report, summary bool, out io.Writer) error {
-	if err := report.Write(dir, r); err != nil {
+	key, keyErr := signingKey()
+	if err := report.WriteSigned(dir, r, key); err != nil {
 		return err
 	}
 	if summary {
 		report.PrintSummary(out, r, dir)
+	}
+	if keyErr != nil {
+		return fmt.Errorf("the report in %s is unsigned: %w", dir, keyErr)
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -20,13 +21,23 @@ const (
 	JUnitFile    = "junit.xml"
 	HTMLFile     = "index.html"
 	ManifestFile = "manifest.sha256"
-	TranscriptsD = "transcripts"
+	// SignatureFile is the manifest's signature (see Signature); the manifest does not list it.
+	SignatureFile = "manifest.sig"
+	TranscriptsD  = "transcripts"
 )
 
-// Write writes the bundle into dir: the transcripts of every spec that has exchanges, then
-// report.json, junit.xml and index.html, then the manifest of SHA-256 hashes of all of them.
-// Transcripts already in dir (from a merged part) are kept.
-func Write(dir string, r *Report) error {
+// Write writes the bundle into dir unsigned: the transcripts of every spec that has exchanges,
+// then report.json, junit.xml and index.html, then the manifest of SHA-256 hashes of all of them.
+// Transcripts already in dir (from a merged part) are kept; a signature left there is removed.
+func Write(dir string, r *Report) error { return WriteSigned(dir, r, nil) }
+
+// WriteSigned is Write with the manifest signed by key (SignatureFile), and the report saying so
+// (SignedBy is the key's fingerprint); a nil key writes an unsigned bundle (SignedBy "").
+func WriteSigned(dir string, r *Report, key ed25519.PrivateKey) error {
+	r.SignedBy = ""
+	if key != nil {
+		r.SignedBy = Fingerprint(publicOf(key))
+	}
 	if err := os.MkdirAll(filepath.Join(dir, TranscriptsD), 0o755); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
@@ -57,30 +68,26 @@ func Write(dir string, r *Report) error {
 	if err := os.WriteFile(filepath.Join(dir, HTMLFile), page, 0o644); err != nil {
 		return fmt.Errorf("write report: %w", err)
 	}
-	return writeManifest(dir)
+	return seal(dir, key)
 }
 
-// Read loads a bundle's report.json.
-func Read(dir string) (*Report, error) {
-	data, err := os.ReadFile(filepath.Join(dir, JSONFile))
+// Read loads the report.json of a bundle: a folder, or an archive of one (see Open).
+func Read(path string) (*Report, error) {
+	b, err := Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read report: %w", err)
 	}
-	var r Report
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("read report %s: %w", dir, err)
-	}
-	return &r, nil
+	return b.Report()
 }
 
-// CopyTranscripts copies the transcripts of the report read from src into dst, where a merged
-// bundle is written.
-func CopyTranscripts(src, dst string, r *Report) error {
+// CopyTranscripts copies the transcripts of the report read from the bundle src into dst, where a
+// merged bundle is written.
+func CopyTranscripts(src fs.FS, dst string, r *Report) error {
 	for _, s := range r.Specs {
 		if s.Transcript == "" {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(s.Transcript)))
+		data, err := fs.ReadFile(src, s.Transcript)
 		if err != nil {
 			return fmt.Errorf("copy transcript: %w", err)
 		}
@@ -109,8 +116,8 @@ func writeJSON(file string, v any) error {
 	return nil
 }
 
-// writeManifest lists the SHA-256 of every file of the bundle, in sha256sum's format, so that
-// `sha256sum -c manifest.sha256` checks a bundle that was handed on.
+// writeManifest lists the SHA-256 of every file of the bundle but the manifest and its signature,
+// in sha256sum's format, so that `sha256sum -c manifest.sha256` checks a bundle that was handed on.
 func writeManifest(dir string) error {
 	var lines []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -118,7 +125,7 @@ func writeManifest(dir string) error {
 			return err
 		}
 		rel, err := filepath.Rel(dir, p)
-		if err != nil || rel == ManifestFile {
+		if err != nil || rel == ManifestFile || rel == SignatureFile {
 			return err
 		}
 		data, err := os.ReadFile(p)

@@ -7,6 +7,7 @@ package target
 
 import (
 	"bytes"
+	"crypto/ed25519"
 	"errors"
 	"fmt"
 	"net"
@@ -21,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/paycert/paycert/harness/otp"
+	"github.com/paycert/paycert/harness/report"
 )
 
 // Simulator is the PAYCERT_TARGET value (and the default) that runs against the embedded
@@ -76,6 +78,11 @@ type Config struct {
 	AssetsDir string
 	// Sim holds the embedded simulator's settings.
 	Sim SimSettings
+	// SigningKey signs the report bundle's manifest (PAYCERT_SIGNING_KEY_FILE or
+	// PAYCERT_SIGNING_KEY); nil when none is set: the bundle is unsigned.
+	SigningKey ed25519.PrivateKey
+	// signingKeyText is PAYCERT_SIGNING_KEY as given, a secret like the key itself.
+	signingKeyText string
 	// Warnings are problems that do not stop the run (a fault for a provider the run does not
 	// test, a PAYCERT_ variable that is no setting and resembles none).
 	Warnings []string
@@ -273,6 +280,10 @@ func Load(env Env, sc Scope) (Config, error) {
 			fail(st.name("PAYCERT_OTP_SOURCE"), err.Error())
 		}
 	}
+	c.signingKeyText = strings.TrimSpace(getenv(SigningKeySetting))
+	if c.SigningKey, err = SigningKey(env); err != nil {
+		errs = append(errs, err)
+	}
 
 	simSettings := []string{"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS", "PAYCERT_SIM_OTP_LIFETIME"}
 	if c.Embedded {
@@ -404,7 +415,8 @@ func FromEnvironment(sc Scope) (Config, error) {
 	return Load(EnvOf(os.Environ()), sc)
 }
 
-// Secrets lists every secret the configuration holds, for redaction.
+// Secrets lists every secret the configuration holds, for redaction: the providers' secret keys,
+// and the signing key as given and in the forms it may be written in.
 func (c Config) Secrets() []string {
 	var out []string
 	for _, p := range c.Providers {
@@ -412,7 +424,45 @@ func (c Config) Secrets() []string {
 			out = append(out, p.SecretKey)
 		}
 	}
-	return out
+	if c.signingKeyText != "" {
+		out = append(out, c.signingKeyText)
+	}
+	return append(out, report.KeySecrets(c.SigningKey)...)
+}
+
+// Settings of the key report bundles are signed with.
+const (
+	// SigningKeyFileSetting names a file holding the key.
+	SigningKeyFileSetting = "PAYCERT_SIGNING_KEY_FILE"
+	// SigningKeySetting holds the key itself (a secret).
+	SigningKeySetting = "PAYCERT_SIGNING_KEY"
+)
+
+// SigningKey reads the Ed25519 key report bundles are signed with: from the file
+// PAYCERT_SIGNING_KEY_FILE names, or from PAYCERT_SIGNING_KEY (the PEM text, or the base64 of the
+// seed or the key; see report.ParsePrivateKey). It is nil, with no error, when neither is set;
+// both set, or a key that cannot be read or is not Ed25519, is an error naming the setting (and
+// never quoting the key).
+func SigningKey(env Env) (ed25519.PrivateKey, error) {
+	file := strings.TrimSpace(env.Get(SigningKeyFileSetting))
+	text := strings.TrimSpace(env.Get(SigningKeySetting))
+	switch {
+	case file != "" && text != "":
+		return nil, &Error{SigningKeySetting, "set, and " + SigningKeyFileSetting + " too: give the key one way"}
+	case file != "":
+		key, err := report.ReadPrivateKey(file)
+		if err != nil {
+			return nil, &Error{SigningKeyFileSetting, err.Error()}
+		}
+		return key, nil
+	case text != "":
+		key, err := report.ParsePrivateKey([]byte(text))
+		if err != nil {
+			return nil, &Error{SigningKeySetting, err.Error()}
+		}
+		return key, nil
+	}
+	return nil, nil
 }
 
 // accountID is the file's merchant ID under the provider's own key.

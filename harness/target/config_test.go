@@ -1,12 +1,15 @@
 package target_test
 
 import (
+	"encoding/base64"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/target"
 )
 
@@ -292,5 +295,77 @@ func TestFreedomPaySettings(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.setting+":") {
 			t.Errorf("%s=%s: error %v does not name the setting", c.setting, c.value, err)
 		}
+	}
+}
+
+// TestSigningKeySettings: the signing key is read from a file or from the environment in every
+// form report.ParsePrivateKey takes, is one of the secrets to redact in each, and a bad one stops
+// the run naming its setting without quoting the key.
+func TestSigningKeySettings(t *testing.T) {
+	pair, err := report.NewKeyPair()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, private, public := pair.Key, pair.Private, pair.Public
+	dir := t.TempDir()
+	keyFile := filepath.Join(dir, "signer.key")
+	pubFile := filepath.Join(dir, "signer.pub")
+	for f, data := range map[string][]byte{keyFile: private, pubFile: public} {
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seed := base64.StdEncoding.EncodeToString(key.Seed())
+	accepted := map[string]map[string]string{
+		"file":           {"PAYCERT_SIGNING_KEY_FILE": keyFile},
+		"PEM":            {"PAYCERT_SIGNING_KEY": string(private)},
+		"base64 seed":    {"PAYCERT_SIGNING_KEY": seed},
+		"base64 64 byte": {"PAYCERT_SIGNING_KEY": base64.StdEncoding.EncodeToString(key)},
+	}
+	for name, e := range accepted {
+		t.Run(name, func(t *testing.T) {
+			c, err := target.Load(env(e), paysage)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !c.SigningKey.Equal(key) {
+				t.Fatal("not the key given")
+			}
+			secrets := strings.Join(c.Secrets(), "\n")
+			if !strings.Contains(secrets, seed) {
+				t.Errorf("Secrets() lacks the key's seed")
+			}
+			if v := e["PAYCERT_SIGNING_KEY"]; v != "" && !slices.Contains(c.Secrets(), strings.TrimSpace(v)) {
+				t.Errorf("Secrets() lacks PAYCERT_SIGNING_KEY as given")
+			}
+		})
+	}
+	if c, err := target.Load(env(nil), paysage); err != nil || c.SigningKey != nil {
+		t.Errorf("no key set: key %v, error %v", c.SigningKey, err)
+	}
+
+	refused := []struct {
+		name, setting string
+		env           map[string]string
+	}{
+		{"both set", "PAYCERT_SIGNING_KEY", map[string]string{"PAYCERT_SIGNING_KEY_FILE": keyFile, "PAYCERT_SIGNING_KEY": seed}},
+		{"no such file", "PAYCERT_SIGNING_KEY_FILE", map[string]string{"PAYCERT_SIGNING_KEY_FILE": filepath.Join(dir, "missing.key")}},
+		{"a public key file", "PAYCERT_SIGNING_KEY_FILE", map[string]string{"PAYCERT_SIGNING_KEY_FILE": pubFile}},
+		{"a short key", "PAYCERT_SIGNING_KEY", map[string]string{"PAYCERT_SIGNING_KEY": seed[:20]}},
+		{"not a key", "PAYCERT_SIGNING_KEY", map[string]string{"PAYCERT_SIGNING_KEY": "hunter2-hunter2-hunter2"}},
+	}
+	for _, c := range refused {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := target.Load(env(c.env), paysage)
+			if err == nil || !strings.HasPrefix(err.Error(), c.setting+": ") {
+				t.Fatalf("error %v, want one naming %s", err, c.setting)
+			}
+			if v := c.env["PAYCERT_SIGNING_KEY"]; v != "" && strings.Contains(err.Error(), v) {
+				t.Errorf("the error quotes the key: %v", err)
+			}
+		})
+	}
+	if _, err := target.Load(env(map[string]string{"PAYCERT_SIGNING_KEYFILE": keyFile}), paysage); err == nil || !strings.Contains(err.Error(), "did you mean PAYCERT_SIGNING_KEY_FILE?") {
+		t.Errorf("a misspelt setting: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ var globalSettings = []string{
 	"PAYCERT_CALLBACKS", "PAYCERT_CALLBACK_LISTEN", "PAYCERT_CALLBACK_PUBLIC_URL",
 	"PAYCERT_REQUEST_TIMEOUT", "PAYCERT_WAIT_TIMEOUT", "PAYCERT_REPORT_DIR", "PAYCERT_ASSETS_DIR",
 	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS", "PAYCERT_SIM_OTP_LIFETIME",
+	SigningKeyFileSetting, SigningKeySetting,
 	// paycert's own tests: the report page test fails, instead of skipping, without a browser.
 	"PAYCERT_REQUIRE_BROWSER",
 	// What paycert gives a command OTP source.
