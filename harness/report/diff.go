@@ -20,6 +20,8 @@ type Change struct {
 	// Failure is the first line of the first failure of its specs in the newer run, for one
 	// that failed there.
 	Failure string `json:"failure,omitempty"`
+	// CausedBy are the requirements it probably failed because of in the newer run.
+	CausedBy []string `json:"caused_by,omitempty"`
 }
 
 // Diff compares two runs requirement by requirement: what got worse (a requirement that now
@@ -63,7 +65,7 @@ func Compare(older, newer *Report) Diff {
 	for _, r := range newer.Requirements {
 		k := key(r)
 		seen[k] = true
-		c := Change{ID: r.ID, Suite: r.Suite, Level: string(r.Level), Text: r.Text, New: r.Status}
+		c := Change{ID: r.ID, Suite: r.Suite, Level: string(r.Level), Text: r.Text, New: r.Status, CausedBy: r.CausedBy}
 		if r.Status == Failed {
 			c.Failure = firstFailure(newer, r)
 		}
@@ -135,7 +137,10 @@ func (d Diff) Text() string {
 		fmt.Fprintf(&b, "\n%s: %d\n", title, len(list))
 		for _, c := range list {
 			fmt.Fprintf(&b, "  %-16s %-6s %s: %s\n", c.ID, c.Level, c.Suite, line(c))
-			if c.Failure != "" {
+			switch {
+			case len(c.CausedBy) > 0:
+				fmt.Fprintf(&b, "  %-16s        probably because of %s\n", "", strings.Join(c.CausedBy, ", "))
+			case c.Failure != "":
 				fmt.Fprintf(&b, "  %-16s        %s\n", "", c.Failure)
 			}
 		}

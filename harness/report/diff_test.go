@@ -85,3 +85,31 @@ func TestDiffText(t *testing.T) {
 		}
 	}
 }
+
+// A requirement that now fails only because of another says so instead of repeating its failure.
+func TestDiffNamesTheCause(t *testing.T) {
+	older := wrongOTPRun(false)
+	newer := wrongOTPRun(true)
+	text := Compare(older, newer).Text()
+	if !strings.Contains(text, "PSG-DUP-001      MUST   paysage: passed → failed\n                          probably because of PSG-CONFIRM-003") {
+		t.Errorf("the comparison:\n%s", text)
+	}
+}
+
+// wrongOTPRun is a PaySage run in which, when failing, a wrong OTP is accepted: PSG-CONFIRM-003
+// fails, and PSG-DUP-001 fails in the step that relies on it.
+func wrongOTPRun(failing bool) *Report {
+	state := "passed"
+	if failing {
+		state = "failed"
+	}
+	r := &Report{RunID: "r", Requirements: []Requirement{
+		{Suite: "paysage", Requirement: requirements.Requirement{ID: "PSG-CONFIRM-003", Level: requirements.Must, Flow: "wrong-otp"}},
+		{Suite: "paysage", Requirement: requirements.Requirement{ID: "PSG-DUP-001", Level: requirements.Must, Flow: "otp"}},
+	}, Specs: []Spec{
+		{ID: "a", Suite: "paysage", State: state, Requirements: []string{"PSG-CONFIRM-003"}, Failure: "accepted"},
+		{ID: "b", Suite: "paysage", State: state, Requirements: []string{"PSG-DUP-001"}, Failure: "accepted", Because: "PSG-CONFIRM-003"},
+	}}
+	r.Judge()
+	return r
+}
