@@ -105,6 +105,16 @@ const framePage = `<!DOCTYPE html><html><body style="margin:0">
  onload="var b = this.contentDocument.body; for (var k in b.dataset) document.body.dataset[k] = b.dataset[k];"></iframe>
 </body></html>`
 
+// checkoutPath is the absolute path, on this machine, of a file of the checkout: what a spec's
+// location is before the report makes it a repository path.
+func checkoutPath(file string) string {
+	abs, err := filepath.Abs(filepath.Join("..", "..", filepath.FromSlash(file)))
+	if err != nil {
+		panic(err)
+	}
+	return abs
+}
+
 func chromium(t *testing.T) string {
 	t.Helper()
 	browser, err := exec.LookPath("chromium")
@@ -175,7 +185,7 @@ func bigReport(failing, broken bool) *report.Report {
 			r.Requirements = append(r.Requirements, report.Requirement{Suite: "paysage", Requirement: requirements.Requirement{
 				ID: id, Level: requirements.Must, Flow: flow, Text: "The requirement " + id + ".", Source: "000, Transaction confirmation"}})
 			s := report.Spec{ID: "paysage-" + id, Suite: "paysage", Name: "PaySage transaction confirmation, " + id, State: "failed",
-				Requirements: []string{id}, Location: "/home/ci/work/paycert/suites/paysage/confirm.go:50",
+				Requirements: []string{id}, Location: checkoutPath("suites/paysage/confirm.go") + ":50",
 				Failure: "want the request declined, got transaction.status \"successful\"\n" + strings.Repeat("evidence line\n", 30)}
 			if id != "PSG-CONFIRM-003" {
 				s.Because = "PSG-CONFIRM-003"

@@ -276,7 +276,7 @@ func TestParsePrivateKey(t *testing.T) {
 		{"broken PKCS#8", "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2Vw\n-----END PRIVATE KEY-----\n", "not a PKCS#8"},
 		{"base64 of 16 bytes", base64.StdEncoding.EncodeToString(seed[:16]), "16 bytes"},
 		{"64 bytes of two keys", base64.StdEncoding.EncodeToString(mismatched), "second half"},
-		{"a path, not a key", "/home/ci/signer.key", "neither PEM nor base64"},
+		{"a path, not a key", filepath.Join(os.TempDir(), "signer.key"), "neither PEM nor base64"},
 	}
 	for _, c := range refused {
 		t.Run(c.name, func(t *testing.T) {
