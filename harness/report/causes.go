@@ -9,7 +9,6 @@ import (
 // step relying on another requirement (Spec.Because) that failed on its own: a failure that is
 // only the echo of another is listed under that one.
 func (r *Report) attributeCauses() {
-	key := func(suite, id string) string { return suite + "\x00" + id }
 	// direct: requirements with a failed spec that failed for them, not because of another.
 	direct := map[string]bool{}
 	failedSpecs := map[string][]Spec{}
@@ -18,22 +17,22 @@ func (r *Report) attributeCauses() {
 			continue
 		}
 		for _, id := range s.Requirements {
-			failedSpecs[key(s.Suite, id)] = append(failedSpecs[key(s.Suite, id)], s)
+			failedSpecs[reqKey(s.Suite, id)] = append(failedSpecs[reqKey(s.Suite, id)], s)
 			if s.Because == "" {
-				direct[key(s.Suite, id)] = true
+				direct[reqKey(s.Suite, id)] = true
 			}
 		}
 	}
 	for i := range r.Requirements {
 		req := &r.Requirements[i]
 		req.CausedBy = nil
-		k := key(req.Suite, req.ID)
+		k := reqKey(req.Suite, req.ID)
 		if req.Status != Failed || direct[k] {
 			continue
 		}
 		var causes []string
 		for _, s := range failedSpecs[k] {
-			if !direct[key(s.Suite, s.Because)] {
+			if !direct[reqKey(s.Suite, s.Because)] {
 				causes = nil
 				break
 			}
@@ -60,18 +59,17 @@ type Failure struct {
 // it is refunded), then in the order of the catalogue. A requirement that failed only because
 // of others is not in the list: it is under each of them, in Also.
 func (r *Report) Failures() []Failure {
-	key := func(suite, id string) string { return suite + "\x00" + id }
 	var roots []Failure
 	index := map[string]int{}
 	for _, req := range r.Requirements {
 		if req.Status == Failed && len(req.CausedBy) == 0 {
-			index[key(req.Suite, req.ID)] = len(roots)
+			index[reqKey(req.Suite, req.ID)] = len(roots)
 			roots = append(roots, Failure{Requirement: req})
 		}
 	}
 	for _, req := range r.Requirements {
 		for _, c := range req.CausedBy {
-			if i, ok := index[key(req.Suite, c)]; ok {
+			if i, ok := index[reqKey(req.Suite, c)]; ok {
 				roots[i].Also = append(roots[i].Also, req)
 			}
 		}

@@ -56,14 +56,13 @@ func standing(status string) int {
 // Compare compares the older run with the newer.
 func Compare(older, newer *Report) Diff {
 	d := Diff{Old: older.RunID, New: newer.RunID}
-	key := func(r Requirement) string { return r.Suite + "\x00" + r.ID }
 	before := map[string]Requirement{}
 	for _, r := range older.Requirements {
-		before[key(r)] = r
+		before[reqKey(r.Suite, r.ID)] = r
 	}
 	seen := map[string]bool{}
 	for _, r := range newer.Requirements {
-		k := key(r)
+		k := reqKey(r.Suite, r.ID)
 		seen[k] = true
 		c := Change{ID: r.ID, Suite: r.Suite, Level: string(r.Level), Text: r.Text, New: r.Status, CausedBy: r.CausedBy}
 		if r.Status == Failed {
@@ -88,7 +87,7 @@ func Compare(older, newer *Report) Diff {
 		}
 	}
 	for _, r := range older.Requirements {
-		if !seen[key(r)] {
+		if !seen[reqKey(r.Suite, r.ID)] {
 			d.Gone = append(d.Gone, Change{ID: r.ID, Suite: r.Suite, Level: string(r.Level), Text: r.Text, Old: r.Status})
 		}
 	}

@@ -98,12 +98,20 @@ func HTML(r *Report, fsys fs.FS) ([]byte, error) {
 	for _, s := range r.Specs {
 		d.SpecByID[s.ID] = s
 	}
+	// A failed spec is shown under each of its failed requirements; it is read and folded once.
+	views := map[string]specView{}
 	specsOf := func(req Requirement) []specView {
 		var out []specView
 		for _, s := range r.Specs {
-			if s.Suite == req.Suite && s.Failed() && slices.Contains(s.Requirements, req.ID) {
-				out = append(out, viewSpec(s, fsys))
+			if s.Suite != req.Suite || !s.Failed() || !slices.Contains(s.Requirements, req.ID) {
+				continue
 			}
+			v, ok := views[s.ID]
+			if !ok {
+				v = viewSpec(s, fsys)
+				views[s.ID] = v
+			}
+			out = append(out, v)
 		}
 		return out
 	}
@@ -261,7 +269,7 @@ func cellText(c Cell) string {
 	case CellNotApplicable:
 		return withPassed(fmt.Sprintf("%d n/a", c.Counts[NotApplicable]), c)
 	}
-	return withPassed(fmt.Sprintf("%d not run", c.Total-c.Counts[Passed]-c.Counts[NotApplicable]-failed), c)
+	return withPassed(fmt.Sprintf("%d not run", c.NotRun()), c)
 }
 
 // withPassed adds to a cell's text how many of its requirements passed, when any did.
@@ -284,7 +292,7 @@ func cellShort(c Cell) string {
 	case CellNotApplicable:
 		return "n/a"
 	}
-	return "?" + fmt.Sprint(c.Total-c.Counts[Passed]-c.Counts[NotApplicable]-c.Counts[Failed])
+	return "?" + fmt.Sprint(c.NotRun())
 }
 
 // locationPattern finds where paycert's own source starts in a file path: after the module

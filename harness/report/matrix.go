@@ -74,6 +74,11 @@ type Cell struct {
 	First string `json:"first,omitempty"`
 }
 
+// NotRun is how many of the cell's requirements were not run (or are not covered by a spec).
+func (c Cell) NotRun() int {
+	return c.Total - c.Counts[Passed] - c.Counts[Failed] - c.Counts[NotApplicable]
+}
+
 // Row is one suite's line of the matrix.
 type Row struct {
 	Suite    string `json:"suite"`

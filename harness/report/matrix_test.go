@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/paycert/paycert/harness/record"
+	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/requirements"
 )
@@ -150,7 +150,7 @@ func TestPageEvidence(t *testing.T) {
 	x := r.Specs[len(r.Specs)-1].Exchanges[0]
 	x.Response.Body = "{\n  \"transaction\": {\n    \"status\": \"successful\",\n    \"uid\": \"u1\",\n    \"long\": \"" + strings.Repeat("z", 300) + "\"\n  }\n}"
 	r.Specs[len(r.Specs)-1].Exchanges[0] = x
-	r.Specs[len(r.Specs)-1].Failure = "want declined\n" + describe(x) + "\n\nRequirement PSG-CONFIRM-003 (MUST): ..."
+	r.Specs[len(r.Specs)-1].Failure = "want declined\n" + exchange.Describe(x) + "\n\nRequirement PSG-CONFIRM-003 (MUST): ..."
 	page, err := report.HTML(r, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -174,5 +174,3 @@ func TestPageEvidence(t *testing.T) {
 		t.Error("an absolute path of the machine is in the page")
 	}
 }
-
-func describe(x record.Exchange) string { return report.DescribeForTest(x) }

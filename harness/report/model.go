@@ -125,6 +125,10 @@ type Spec struct {
 	Exchanges  []record.Exchange `json:"-"`
 }
 
+// reqKey identifies a requirement within a report: an ID is unique in its suite's catalogues
+// only (both beGateway suites have BGW-...).
+func reqKey(suite, id string) string { return suite + "\x00" + id }
+
 // Failed reports whether the spec's state is a failure.
 func (s Spec) Failed() bool {
 	switch s.State {
@@ -142,18 +146,18 @@ func (r *Report) Judge() {
 	bySpec := map[string][]Spec{}
 	for _, s := range r.Specs {
 		for _, id := range s.Requirements {
-			bySpec[s.Suite+"\x00"+id] = append(bySpec[s.Suite+"\x00"+id], s)
+			bySpec[reqKey(s.Suite, id)] = append(bySpec[reqKey(s.Suite, id)], s)
 		}
 	}
 	r.Summary = Summary{Requirements: map[string]int{}, Specs: map[string]int{}}
 	level := map[string]requirements.Level{}
 	for _, req := range r.Requirements {
-		level[req.Suite+"\x00"+req.ID] = req.Level
+		level[reqKey(req.Suite, req.ID)] = req.Level
 	}
 	anyFailed := false
 	for i := range r.Requirements {
 		req := &r.Requirements[i]
-		specs := bySpec[req.Suite+"\x00"+req.ID]
+		specs := bySpec[reqKey(req.Suite, req.ID)]
 		req.Specs = req.Specs[:0]
 		var passed, failed, applicable int
 		var reasons []string
@@ -218,7 +222,7 @@ func (r *Report) Judge() {
 // every requirement it tests is a MAY (paycert's own decisions where a document is silent).
 func countsForVerdict(s Spec, level map[string]requirements.Level) bool {
 	for _, id := range s.Requirements {
-		if level[s.Suite+"\x00"+id] != requirements.May {
+		if level[reqKey(s.Suite, id)] != requirements.May {
 			return true
 		}
 	}

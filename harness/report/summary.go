@@ -61,15 +61,23 @@ func mayNote(req Requirement) string {
 	return ""
 }
 
-// matrixMarks are the short forms of the cell results in the terminal, and their colours.
-var matrixMarks = map[string]struct{ mark, color string }{
-	CellFailedMust:    {"FAIL", "\x1b[1;31m"},
-	CellFailedShould:  {"fail", "\x1b[33m"},
-	CellFailedMay:     {"may", "\x1b[33m"},
-	CellNotRun:        {"not run", "\x1b[33m"},
-	CellNotApplicable: {"n/a", "\x1b[2m"},
-	CellPassed:        {"ok", "\x1b[32m"},
-	CellEmpty:         {"-", "\x1b[2m"},
+// matrixMark is the short form of a cell result in the terminal, and its colour.
+func matrixMark(result string) (mark, color string) {
+	switch result {
+	case CellFailedMust:
+		return "FAIL", "\x1b[1;31m"
+	case CellFailedShould:
+		return "fail", "\x1b[33m"
+	case CellFailedMay:
+		return "may", "\x1b[33m"
+	case CellNotRun:
+		return "not run", "\x1b[33m"
+	case CellNotApplicable:
+		return "n/a", "\x1b[2m"
+	case CellPassed:
+		return "ok", "\x1b[32m"
+	}
+	return "-", "\x1b[2m"
 }
 
 // writeMatrix writes the provider × flow matrix as plain text: each cell its worst result and,
@@ -83,7 +91,7 @@ func writeMatrix(w io.Writer, rows []Row, color bool) {
 	cells := make([][]string, len(rows))
 	for i, row := range rows {
 		for j, c := range row.Cells {
-			text := matrixMarks[c.Result].mark
+			text, _ := matrixMark(c.Result)
 			switch c.Result {
 			case CellFailedMust, CellFailedShould, CellFailedMay:
 				text = fmt.Sprintf("%s %d/%d", text, c.Counts[Failed], c.Total)
@@ -110,7 +118,8 @@ func writeMatrix(w io.Writer, rows []Row, color bool) {
 		for j, text := range cells[i] {
 			cell := fmt.Sprintf("%-*s", width[j], text)
 			if color {
-				cell = matrixMarks[row.Cells[j].Result].color + cell + "\x1b[0m"
+				_, color := matrixMark(row.Cells[j].Result)
+				cell = color + cell + "\x1b[0m"
 			}
 			b.WriteString(" " + cell)
 		}
