@@ -352,3 +352,26 @@ func TestClaimRunDir(t *testing.T) {
 		t.Errorf("two runs of one second: %s (%s) and %s (%s)", a, idA, b, idB)
 	}
 }
+
+// TestSimRefusesBadSettings: paycert sim names the flag it cannot take, with exit 2, before it
+// listens anywhere.
+func TestSimRefusesBadSettings(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sim", "-retain", "0"}, "-retain 0"},
+		{[]string{"sim", "-retain", "-5"}, "-retain -5"},
+		{[]string{"sim", "-retain-for", "0s"}, "-retain-for 0"},
+		{[]string{"sim", "-otp-lifetime", "5s"}, "-otp-lifetime 5s"},
+		{[]string{"sim", "-clock", "fast"}, `-clock "fast"`},
+	} {
+		code, out, errOut := runCmd(t, append(c.args, "-listen", "127.0.0.1:0")...)
+		if code != exitError || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d naming %q", c.args, code, errOut, exitError, c.want)
+		}
+		if strings.Contains(out, "http://") {
+			t.Errorf("%v: the simulator was served:\n%s", c.args, out)
+		}
+	}
+}

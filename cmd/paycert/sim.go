@@ -32,6 +32,8 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	otpDigits := fs.Int("otp-digits", 0, "length of issued OTPs (0: as each provider documents)")
 	otpLifetime := fs.Duration("otp-lifetime", 0, "OTP lifetime where the document leaves it to the project: 80s or 90s (Monetix; 0: 80s)")
 	var faults repeated
+	retain := fs.Int("retain", sim.DefaultMaxFinished, "finished transactions kept per provider, oldest forgotten first (-1: all)")
+	retainFor := fs.Duration("retain-for", sim.DefaultMaxAge, "how long, on the simulator's clock, a finished transaction is kept (-1ns: for ever)")
 	fs.Var(&faults, "fault", "switch a deliberate departure on (repeatable); -fault list prints them")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
@@ -51,6 +53,12 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	if *otpLifetime != 0 && *otpLifetime != 80*time.Second && *otpLifetime != 90*time.Second {
 		return fmt.Errorf("-otp-lifetime %s is not 80s or 90s (the OTP lifetimes document 001 names)", *otpLifetime)
 	}
+	if *retain == 0 || *retain < -1 {
+		return fmt.Errorf("-retain %d is not a positive count or -1 (keep all)", *retain)
+	}
+	if *retainFor == 0 {
+		return fmt.Errorf("-retain-for 0 would forget every transaction as it finishes; give a duration, or -1ns to keep them")
+	}
 	if err := checkFaults(faults); err != nil {
 		return fmt.Errorf("-fault: %w", err)
 	}
@@ -60,7 +68,8 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 		secret := envOr(target.EnvName("SIM_"+f.Name, "SECRET_KEY"), "paycert-"+f.Name+"-secret")
 		creds[f.Name] = sim.Credentials{ID: id, Secret: secret}
 	}
-	srv, err := sim.New(sim.Options{Seed: *seed, Running: *clockMode == "real", Faults: faults, OTPDigits: *otpDigits, OTPLifetime: *otpLifetime, Providers: providers.All(), Credentials: creds})
+	srv, err := sim.New(sim.Options{Seed: *seed, Running: *clockMode == "real", Faults: faults, OTPDigits: *otpDigits, OTPLifetime: *otpLifetime, Providers: providers.All(), Credentials: creds,
+		Retention: sim.Retention{MaxFinished: *retain, MaxAge: *retainFor}})
 	if err != nil {
 		return err
 	}

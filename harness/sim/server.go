@@ -34,6 +34,10 @@ type Env struct {
 	// project (Monetix: 80 or 90 seconds); 0 means the provider's default.
 	OTPLifetime time.Duration
 	Credentials Credentials
+	// Keys are the key pairs the provider signs with.
+	Keys *Keys
+	// Retention is how long the provider keeps finished transactions.
+	Retention Retention
 }
 
 // OTPInfo is the OTP a provider simulator sent for a transaction.
@@ -110,6 +114,10 @@ type Options struct {
 	// Providers to serve, and the credentials each accepts.
 	Providers   []Factory
 	Credentials map[string]Credentials
+	// Keys are the signing key pairs; nil means the process's (ProcessKeys), generated once.
+	Keys *Keys
+	// Retention is how long finished transactions are kept; zero fields take the defaults.
+	Retention Retention
 }
 
 // NewCredentials gives each provider its default account ID and one secret key drawn from
@@ -182,13 +190,17 @@ func New(opts Options) (*Server, error) {
 	s := &Server{clock: c, faults: faults, providers: map[string]Provider{}, mux: http.NewServeMux()}
 	s.dispatcher = NewDispatcher(c)
 	rnd := NewRand(opts.Seed)
+	keys := opts.Keys
+	if keys == nil {
+		keys = ProcessKeys()
+	}
 	for _, f := range opts.Providers {
 		creds, ok := opts.Credentials[f.Name]
 		if !ok || creds.ID == "" || creds.Secret == "" {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: no credentials for provider %q", f.Name)
 		}
-		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, OTPLifetime: opts.OTPLifetime, Credentials: creds})
+		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, OTPLifetime: opts.OTPLifetime, Credentials: creds, Keys: keys, Retention: opts.Retention.withDefaults()})
 		if err != nil {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: %s: %w", f.Name, err)

@@ -6,11 +6,11 @@
 package beyag
 
 import (
-	"crypto/rand"
+	"cmp"
 	"crypto/rsa"
 	"encoding/json"
-	"fmt"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -73,23 +73,31 @@ const (
 const DuplicateWindow = 30 * time.Second
 
 // Engine is a simulated beGateway provider.
+//
+// Its transactions are indexed by uid and, for payments, by tracking_id; the moments at which a
+// pending payment expires or settles are kept in time order, so a request or a tick of the clock
+// touches only what is due; finished transactions are forgotten as env.Retention says.
 type Engine struct {
-	cfg Config
-	env sim.Env
-	key *rsa.PrivateKey
+	cfg  Config
+	env  sim.Env
+	keys *sim.Keys
 
-	mu    sync.Mutex
-	txs   map[string]*Tx
-	order []string
+	mu         sync.Mutex
+	txs        map[string]*Tx
+	byTracking map[string]*tracked // payments by tracking_id
+	due        sim.Deadlines[string]
+	finished   *sim.Finished[string]
+	created    uint64 // transactions ever stored, for their creation order
 }
 
-// New returns an engine; it generates the shop's webhook key pair.
+// New returns an engine. The shop's webhook key pair comes from env.Keys when first needed.
 func New(cfg Config, env sim.Env) (*Engine, error) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, fmt.Errorf("generate webhook key: %w", err)
+	keys := env.Keys
+	if keys == nil {
+		keys = sim.ProcessKeys()
 	}
-	e := &Engine{cfg: cfg, env: env, key: key, txs: map[string]*Tx{}}
+	e := &Engine{cfg: cfg, env: env, keys: keys}
+	e.clear()
 	env.Clock.OnAdvance(func(now time.Time) {
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -121,8 +129,17 @@ func (e *Engine) Handler() http.Handler {
 	return mux
 }
 
-// WebhookKey is the public half of the shop's signing key.
-func (e *Engine) WebhookKey() *rsa.PublicKey { return &e.key.PublicKey }
+// WebhookKey is the public half of the shop's signing key, or nil when there is none.
+func (e *Engine) WebhookKey() *rsa.PublicKey {
+	key, err := e.key()
+	if err != nil {
+		return nil
+	}
+	return &key.PublicKey
+}
+
+// key is the shop's webhook signing key (named after the provider in the simulator's keys).
+func (e *Engine) key() (*rsa.PrivateKey, error) { return e.keys.RSA(e.cfg.Provider + "/webhook") }
 
 // OTP returns the OTP sent for a payment.
 func (e *Engine) OTP(uid string) (sim.OTPInfo, bool) {
@@ -139,8 +156,15 @@ func (e *Engine) OTP(uid string) (sim.OTPInfo, bool) {
 func (e *Engine) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.clear()
+}
+
+// clear empties the store; the caller holds the lock (or owns the engine alone).
+func (e *Engine) clear() {
 	e.txs = map[string]*Tx{}
-	e.order = nil
+	e.byTracking = map[string]*tracked{}
+	e.due.Reset()
+	e.finished = sim.NewFinished[string](e.env.Retention)
 }
 
 // Authenticated serves h only to requests with the shop's credentials (HTTP Basic), after letting
@@ -183,8 +207,51 @@ func (e *Engine) newUID() string { return e.env.Rand.UUID() }
 
 // store keeps a new transaction; the caller holds the lock.
 func (e *Engine) store(tx *Tx) {
+	e.created++
+	tx.created = e.created
 	e.txs[tx.UID] = tx
-	e.order = append(e.order, tx.UID)
+	if tx.Type == "payment" && tx.TrackingID != "" {
+		t := e.byTracking[tx.TrackingID]
+		if t == nil {
+			t = &tracked{}
+			e.byTracking[tx.TrackingID] = t
+		}
+		t.list = append(t.list, tx)
+	}
+	if tx.ExpiredAt != nil {
+		e.due.Add(*tx.ExpiredAt, tx.UID)
+	}
+	if tx.Status != Pending {
+		e.finished.Add(tx.UID, tx.UpdatedAt)
+	}
+}
+
+// forget drops a finished transaction the retention no longer keeps; the caller holds the lock.
+func (e *Engine) forget(uid string) {
+	tx, ok := e.txs[uid]
+	if !ok {
+		return
+	}
+	delete(e.txs, uid)
+	tx.forgotten = true
+	if t := e.byTracking[tx.TrackingID]; t != nil && tx.Type == "payment" {
+		t.forgotten++
+		switch {
+		case t.forgotten == len(t.list):
+			delete(e.byTracking, tx.TrackingID)
+		case 2*t.forgotten > len(t.list):
+			// Forgetting goes oldest first, so compacting once half is forgotten keeps a
+			// tracking_id that every payment shares (a load test's) cheap to maintain.
+			t.list = slices.DeleteFunc(t.list, func(tx *Tx) bool { return tx.forgotten })
+			t.forgotten = 0
+		}
+	}
+}
+
+// tracked are the payments of one tracking_id in creation order, some of them forgotten.
+type tracked struct {
+	list      []*Tx
+	forgotten int
 }
 
 // setStatus moves a payment to a new status and notifies the merchant; the caller holds the lock.
@@ -197,6 +264,9 @@ func (e *Engine) setStatus(tx *Tx, status, message string) {
 	tx.seq++
 	if status == Successful {
 		tx.PaidAt = &now
+	}
+	if status != Pending {
+		e.finished.Add(tx.UID, now)
 	}
 	e.notify(tx, true)
 }
@@ -217,8 +287,10 @@ func (e *Engine) notify(tx *Tx, final bool) {
 	if e.Fault(FaultBadSignature) {
 		signed = append([]byte("tampered"), body...)
 	}
-	if sig, err := signing.SignRSASHA256(e.key, signed); err == nil {
-		h.Set("Content-Signature", sig)
+	if key, err := e.key(); err == nil {
+		if sig, err := signing.SignRSASHA256(key, signed); err == nil {
+			h.Set("Content-Signature", sig)
+		}
 	}
 	e.env.Dispatcher.Send(sim.Callback{URL: tx.NotifyURL, Header: h, Body: body})
 }
@@ -229,14 +301,16 @@ func (e *Engine) notify(tx *Tx, final bool) {
 func (e *Engine) SettleAfter(tx *Tx, d time.Duration, status, message string) {
 	at := e.env.Clock.Now().Add(d)
 	tx.SettleAt, tx.SettleStatus, tx.SettleMessage = &at, status, message
+	e.due.Add(at, tx.UID)
 }
 
-// runDue settles and expires the pending payments whose time has come; the caller holds the lock.
+// runDue settles and expires the pending payments whose time has come, earliest first, then
+// forgets the finished transactions the retention no longer keeps; the caller holds the lock.
 func (e *Engine) runDue(now time.Time) {
-	for _, uid := range e.order {
-		tx := e.txs[uid]
-		if tx.Type != "payment" || tx.Status != Pending {
-			continue
+	e.due.Due(now, func(uid string) {
+		tx, ok := e.txs[uid]
+		if !ok || tx.Type != "payment" || tx.Status != Pending {
+			return
 		}
 		settles := tx.SettleAt != nil && !now.Before(*tx.SettleAt)
 		expires := tx.ExpiredAt != nil && !now.Before(*tx.ExpiredAt)
@@ -246,7 +320,8 @@ func (e *Engine) runDue(now time.Time) {
 		case expires:
 			e.setStatus(tx, Expired, "Transaction was expired.")
 		}
-	}
+	})
+	e.finished.Expire(now, e.forget)
 }
 
 func (e *Engine) transaction(w http.ResponseWriter, r *http.Request) {
@@ -263,20 +338,14 @@ func (e *Engine) transaction(w http.ResponseWriter, r *http.Request) {
 func (e *Engine) byTrackingID(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	id := r.PathValue("tracking_id")
-	// Newest first (providers-facts.md 1.10): e.order is in creation order.
-	var list []*Tx
-	for i := len(e.order) - 1; i >= 0; i-- {
-		if tx := e.txs[e.order[i]]; tx.Type == "payment" && tx.TrackingID == id {
-			list = append(list, tx)
-		}
-	}
+	// Newest first (providers-facts.md 1.10), at most 100: the index is in creation order.
 	out := []any{}
-	for i, tx := range list {
-		if i == 100 {
-			break
+	if t := e.byTracking[r.PathValue("tracking_id")]; t != nil {
+		for i := len(t.list) - 1; i >= 0 && len(out) < 100; i-- {
+			if !t.list[i].forgotten {
+				out = append(out, e.render(t.list[i]))
+			}
 		}
-		out = append(out, e.render(tx))
 	}
 	sim.WriteJSON(w, http.StatusOK, map[string]any{"transactions": out})
 }
@@ -312,10 +381,11 @@ func firstOr(list []string, def string) string {
 func (e *Engine) Snapshot() []Tx {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	out := make([]Tx, 0, len(e.order))
-	for _, uid := range e.order {
-		out = append(out, *e.txs[uid])
+	out := make([]Tx, 0, len(e.txs))
+	for _, tx := range e.txs {
+		out = append(out, *tx)
 	}
+	slices.SortFunc(out, func(a, b Tx) int { return cmp.Compare(a.created, b.created) })
 	return out
 }
 

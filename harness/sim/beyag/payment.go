@@ -173,6 +173,7 @@ func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {
 	if e.Fault(FaultCreatedSuccessful) {
 		paid := now
 		tx.Status, tx.PaidAt = Successful, &paid
+		e.finished.Add(tx.UID, now)
 	}
 	answer := map[string]any{"transaction": e.render(tx)}
 	e.notify(tx, false)

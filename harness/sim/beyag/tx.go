@@ -41,6 +41,8 @@ type Tx struct {
 	Reason      string
 	Refunded    bool
 	seq         int
+	created     uint64 // the order in which the engine stored it
+	forgotten   bool   // dropped by the retention
 
 	// OTP state of a payment that is confirmed with a one-time password.
 	OTP         string

@@ -174,7 +174,7 @@ func (s *Sim) initPayment(r request) fields.List {
 		Description: r.Value("pg_description"), Testing: testing, Created: now, Expires: now.Add(lifetime),
 		ResultURL: r.Value("pg_result_url"), Method: method, UserPhone: r.Value("pg_user_phone"), Status: statusNew,
 	}
-	s.payments[p.ID] = p
+	s.store(p)
 	id := strconv.FormatInt(p.ID, 10)
 	// No pg_redirect_url: the simulator has no payment page, and a merchant paying by /mfs/pay
 	// does not send the customer to one (specs/freedompay.errata.yaml, ERR-FPY-001).
@@ -293,6 +293,7 @@ func (s *Sim) approve(r request) fields.List {
 	if p.Outcome == Processing {
 		at := s.env.Clock.Now().Add(ProcessingTime)
 		p.Processing = &at
+		s.due.Add(at, p.ID)
 		return answer("process", p)
 	}
 	s.succeed(p)

@@ -92,6 +92,8 @@ type Sim struct {
 
 	mu       sync.Mutex
 	payments map[int64]*payment
+	due      sim.Deadlines[int64] // a payment's expiry and the end of its processing, by pg_payment_id
+	finished *sim.Finished[int64] // final payments, for the retention
 	nextID   int64
 }
 
@@ -104,7 +106,7 @@ func New(env sim.Env) (*Sim, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Sim{env: env, merchant: env.Credentials.ID, signer: signer, payments: map[int64]*payment{}, nextID: 100000}
+	s := &Sim{env: env, merchant: env.Credentials.ID, signer: signer, payments: map[int64]*payment{}, finished: sim.NewFinished[int64](env.Retention), nextID: 100000}
 	env.Clock.OnAdvance(func(now time.Time) {
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -157,6 +159,8 @@ func (s *Sim) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.payments = map[int64]*payment{}
+	s.due.Reset()
+	s.finished.Reset()
 }
 
 // Sent is what the simulator sent a customer for one payment: the phone number and every code.

@@ -70,6 +70,7 @@ func (s *Sim) sendCode(p *payment) {
 // succeed makes the payment successful and posts the result; the caller holds the lock.
 func (s *Sim) succeed(p *payment) {
 	p.Status, p.Processing, p.Paid = statusSuccess, nil, s.env.Clock.Now()
+	s.finished.Add(p.ID, p.Paid)
 	s.postResult(p)
 }
 
@@ -77,20 +78,30 @@ func (s *Sim) succeed(p *payment) {
 // error answer that says why. The caller holds the lock.
 func (s *Sim) failPayment(p *payment, why refusal) fields.List {
 	p.Status, p.Processing, p.Failure = statusFailed, nil, why
+	s.finished.Add(p.ID, s.env.Clock.Now())
 	s.postResult(p)
 	return why.fields()
 }
 
-// runDue ends what the clock has ended: processing payments succeed, payments past their lifetime
-// fail. The caller holds the lock.
+// store keeps a new payment and the moment its lifetime ends; the caller holds the lock.
+func (s *Sim) store(p *payment) {
+	s.payments[p.ID] = p
+	s.due.Add(p.Expires, p.ID)
+}
+
+// runDue ends what the clock has ended, earliest first: processing payments succeed, payments
+// past their lifetime fail. Then it forgets the final payments the retention no longer keeps. The
+// caller holds the lock.
 func (s *Sim) runDue(now time.Time) {
-	for _, p := range s.payments {
+	s.due.Due(now, func(id int64) {
+		p, ok := s.payments[id]
 		switch {
-		case p.final():
+		case !ok || p.final():
 		case p.Processing != nil && !now.Before(*p.Processing):
 			s.succeed(p)
 		case !now.Before(p.Expires):
 			s.failPayment(p, fail(codeExpired, "The payment's lifetime (pg_lifetime) is over."))
 		}
-	}
+	})
+	s.finished.Expire(now, func(id int64) { delete(s.payments, id) })
 }

@@ -66,7 +66,7 @@ func (s *Sim) SetState(state string, params map[string]any) (map[string]any, err
 		Description: "paycert provider state", Created: now, Expires: now.Add(DefaultLifetime), Method: "POST",
 		Status: statusNew, ResultURL: resultURL,
 	}
-	s.payments[p.ID] = p
+	s.store(p)
 	if state != StateNew {
 		p.Status, p.Phone, p.Operator = statusPending, "77071234567", "TELE2KZT"
 		s.sendCode(p)

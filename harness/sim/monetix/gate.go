@@ -221,8 +221,7 @@ func (s *Sim) sendOTP(p *payment) {
 // askForOTP (again) waits for the OTP: on Gate a clarification callback asks the merchant.
 func (s *Sim) askForOTP(p *payment) {
 	now := s.env.Clock.Now()
-	until := now.Add(ClarificationWait)
-	p.WaitUntil = &until
+	s.waitUntil(p, now.Add(ClarificationWait))
 	p.Status, p.Updated = statusClarification, now
 	p.sale.Status, p.sale.Code, p.sale.Message = statusClarification, "", ""
 	if !p.Page {
@@ -271,6 +270,7 @@ func (s *Sim) live(p *payment) bool {
 // finish ends a purchase with its final callback; the caller holds the lock.
 func (s *Sim) finish(p *payment, status, code, message string) {
 	p.Status, p.Updated, p.WaitUntil = status, s.env.Clock.Now(), nil
+	s.finished.Add(p.ID, p.Updated)
 	p.sale.Status, p.sale.Code, p.sale.Message = status, code, message
 	if !s.fault(FaultCallbackMissing) {
 		s.send(p, p.sale, false)
@@ -371,11 +371,21 @@ func (s *Sim) refund(w http.ResponseWriter, _ *http.Request, req map[string]any)
 	s.send(p, op, false)
 }
 
-// runDue declines the purchases whose OTP did not come in time; the caller holds the lock.
+// waitUntil has the purchase wait for the customer or the merchant until at; the caller holds the
+// lock.
+func (s *Sim) waitUntil(p *payment, at time.Time) {
+	p.WaitUntil = &at
+	s.due.Add(at, p.ID)
+}
+
+// runDue declines the purchases whose OTP did not come in time, earliest first, then forgets the
+// finished purchases the retention no longer keeps; the caller holds the lock.
 func (s *Sim) runDue(now time.Time) {
-	for _, p := range s.payments {
-		if p.WaitUntil != nil && !now.Before(*p.WaitUntil) && (p.Status == statusClarification || p.Status == statusAwaitingCustomer) {
+	s.due.Due(now, func(id string) {
+		p, ok := s.payments[id]
+		if ok && p.WaitUntil != nil && !now.Before(*p.WaitUntil) && (p.Status == statusClarification || p.Status == statusAwaitingCustomer) {
 			s.finish(p, statusDecline, "20000", "General decline")
 		}
-	}
+	})
+	s.finished.Expire(now, func(id string) { delete(s.payments, id) })
 }

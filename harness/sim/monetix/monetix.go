@@ -84,6 +84,8 @@ type Sim struct {
 
 	mu       sync.Mutex
 	payments map[string]*payment
+	due      sim.Deadlines[string] // when a purchase stops waiting for its OTP, by payment_id
+	finished *sim.Finished[string] // finished purchases, for the retention
 	nextOpID int64
 }
 
@@ -103,7 +105,7 @@ func New(env sim.Env) (*Sim, error) {
 	}
 	s := &Sim{
 		env: env, project: project, lifetime: lifetime, signer: signer, retry: RetrySchedule(),
-		payments: map[string]*payment{},
+		payments: map[string]*payment{}, finished: sim.NewFinished[string](env.Retention),
 	}
 	env.Clock.OnAdvance(func(now time.Time) {
 		s.mu.Lock()
@@ -150,6 +152,8 @@ func (s *Sim) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.payments = map[string]*payment{}
+	s.due.Reset()
+	s.finished.Reset()
 	s.nextOpID = 0
 }
 

@@ -99,10 +99,9 @@ func (s *Sim) paymentPage(w http.ResponseWriter, r *http.Request) {
 	if cb, ok := params["merchant_callback_url"].(string); ok {
 		p.CallbackURL = cb
 	}
-	until := now.Add(ClarificationWait)
-	p.WaitUntil = &until
 	p.sale = s.newOperation("sale", amount, currency)
 	s.payments[id] = p
+	s.waitUntil(p, now.Add(ClarificationWait))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_ = page.Execute(w, p)
 }

@@ -321,3 +321,37 @@ func BenchmarkPaymentAndConfirm(b *testing.B) {
 		}
 	}
 }
+
+// TestRetention pins what the simulator forgets and what it keeps: beyond the retention's count
+// the oldest finished payment is unknown (404 by uid, gone from its tracking_id's list), while a
+// pending payment, however old, is kept.
+func TestRetention(t *testing.T) {
+	l := simtest.Start(t, sim.Options{Seed: 3, Retention: sim.Retention{MaxFinished: 2}})
+	f := fixture{t: t, sim: l, url: l.ProviderURL(paysage.Name)}
+	pending := f.pay("")
+	var done []string
+	for range 3 {
+		uid := f.pay("")
+		if a := f.confirm(uid, f.otp(uid), nil); a.String("transaction.status") != "successful" {
+			t.Fatalf("confirm: %s", a.Raw)
+		}
+		done = append(done, uid)
+	}
+	// Forgetting happens when the simulator next looks at its store: on this request.
+	if a := simtest.Call(t, "GET", f.url+"/beyag/transactions/"+done[0], nil); a.Status != http.StatusNotFound {
+		t.Errorf("the oldest of 3 finished payments with 2 kept: %d %s, want 404", a.Status, a.Raw)
+	}
+	for _, uid := range append(done[1:], pending) {
+		if a := simtest.Call(t, "GET", f.url+"/beyag/transactions/"+uid, nil); a.Status != http.StatusOK {
+			t.Errorf("%s: %d %s, want it kept", uid, a.Status, a.Raw)
+		}
+	}
+	list := simtest.Call(t, "GET", f.url+"/beyag/transactions/tracking_id/t-1", nil)
+	got, _ := list.Get("transactions").([]any)
+	if len(got) != 3 {
+		t.Fatalf("tracking_id t-1 lists %d payments, want the 3 kept:\n%s", len(got), list.Raw)
+	}
+	if uid := got[0].(map[string]any)["uid"]; uid != done[2] {
+		t.Errorf("newest first: the list starts with %v, want %s", uid, done[2])
+	}
+}
