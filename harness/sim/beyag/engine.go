@@ -364,6 +364,7 @@ func (e *Engine) Seed(amount int64, successful bool, notifyURL string) Tx {
 	defer e.mu.Unlock()
 	e.store(tx)
 	e.cfg.Method.Created(e, tx)
+	tx.encode()
 	if successful {
 		e.setStatus(tx, Successful, "Transaction was successfully processed.")
 	}
@@ -383,7 +384,7 @@ func (e *Engine) Snapshot() []Tx {
 	defer e.mu.Unlock()
 	out := make([]Tx, 0, len(e.txs))
 	for _, tx := range e.txs {
-		out = append(out, *tx)
+		out = append(out, tx.decoded())
 	}
 	slices.SortFunc(out, func(a, b Tx) int { return cmp.Compare(a.created, b.created) })
 	return out

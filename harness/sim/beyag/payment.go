@@ -170,6 +170,7 @@ func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {
 	defer e.mu.Unlock()
 	e.store(tx)
 	e.cfg.Method.Created(e, tx)
+	tx.encode()
 	if e.Fault(FaultCreatedSuccessful) {
 		paid := now
 		tx.Status, tx.PaidAt = Successful, &paid

@@ -1,6 +1,8 @@
 package beyag
 
 import (
+	"bytes"
+	"encoding/json"
 	"time"
 )
 
@@ -30,19 +32,26 @@ type Tx struct {
 	NotifyURL   string
 	IP          string
 	Email       string
-	Customer    map[string]any
-	Section     map[string]any
-	MethodType  string
-	ExpiredAt   *time.Time
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
-	PaidAt      *time.Time
-	ParentUID   string
-	Reason      string
-	Refunded    bool
-	seq         int
-	created     uint64 // the order in which the engine stored it
-	forgotten   bool   // dropped by the retention
+	// Customer and Section are the request's customer details and method section as sent. The
+	// method sees them as maps when the payment is made (Method.Check, Method.Created); after that
+	// the engine keeps them encoded (a stored payment costs a third of the memory) and the maps are
+	// nil, except in Snapshot's copies.
+	Customer   map[string]any
+	Section    map[string]any
+	customer   json.RawMessage // the customer object of answers, encoded
+	section    json.RawMessage
+	billing    bool // answers carry billing_address (the request had customer details)
+	MethodType string
+	ExpiredAt  *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	PaidAt     *time.Time
+	ParentUID  string
+	Reason     string
+	Refunded   bool
+	seq        int
+	created    uint64 // the order in which the engine stored it
+	forgotten  bool   // dropped by the retention
 
 	// OTP state of a payment that is confirmed with a one-time password.
 	OTP         string
@@ -100,8 +109,8 @@ func (e *Engine) render(tx *Tx) map[string]any {
 			"ref_id":     tx.RefID,
 			"message":    tx.PayMessage,
 		},
-		tx.MethodType:           tx.Section,
-		"customer":              e.renderCustomer(tx),
+		tx.MethodType:           tx.sectionObject(),
+		"customer":              tx.customerObject(),
 		"manually_corrected_at": nil,
 		"version":               tx.seq,
 		"message":               tx.Message,
@@ -114,9 +123,9 @@ func (e *Engine) render(tx *Tx) map[string]any {
 	if tx.PaidAt != nil {
 		out["paid_at"] = ts(*tx.PaidAt)
 	}
-	if len(tx.Customer) > 0 {
+	if tx.billing || len(tx.Customer) > 0 {
 		// The billing address is the customer's details as sent (document 004, response example).
-		out["billing_address"] = e.renderCustomer(tx)
+		out["billing_address"] = tx.customerObject()
 	}
 	if tx.ExpiredAt != nil {
 		out["expired_at"] = ts(*tx.ExpiredAt)
@@ -124,9 +133,12 @@ func (e *Engine) render(tx *Tx) map[string]any {
 	return out
 }
 
-// renderCustomer is the customer section: the request's customer details as sent, with the
+// customerObject is the customer section: the request's customer details as sent, with the
 // request's ip; email and ip are null when not given (document 000 and 004 response examples).
-func (e *Engine) renderCustomer(tx *Tx) map[string]any {
+func (tx *Tx) customerObject() any {
+	if tx.customer != nil {
+		return tx.customer
+	}
 	out := map[string]any{"email": orNil(tx.Email), "ip": orNil(tx.IP)}
 	for k, v := range tx.Customer {
 		if s, ok := v.(string); ok {
@@ -134,4 +146,43 @@ func (e *Engine) renderCustomer(tx *Tx) map[string]any {
 		}
 	}
 	return out
+}
+
+// sectionObject is the method section of answers.
+func (tx *Tx) sectionObject() any {
+	if tx.section != nil {
+		return tx.section
+	}
+	return tx.Section
+}
+
+// encode keeps the customer details and the method section encoded and lets go of the maps
+// (see Tx.Customer).
+func (tx *Tx) encode() {
+	tx.billing = len(tx.Customer) > 0
+	tx.customer, tx.section = compactJSON(tx.customerObject()), compactJSON(tx.sectionObject())
+	tx.Customer, tx.Section = nil, nil
+}
+
+// decoded is a copy of tx with the maps decoded again (Snapshot's).
+func (tx Tx) decoded() Tx {
+	if tx.section != nil {
+		_ = json.Unmarshal(tx.section, &tx.Section)
+	}
+	if tx.billing {
+		_ = json.Unmarshal(tx.customer, &tx.Customer)
+	}
+	return tx
+}
+
+// compactJSON encodes v the way answers are written (no HTML escaping), without the newline.
+func compactJSON(v any) json.RawMessage {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return json.RawMessage("null")
+	}
+	// A copy of exactly its size: the buffer's spare capacity would be kept with every payment.
+	return bytes.Clone(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
