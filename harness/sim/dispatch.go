@@ -61,6 +61,9 @@ type pending struct {
 type Dispatcher struct {
 	clock *clock.Sim
 	http  *http.Client
+	// ctx ends at Close, cutting an attempt in flight; stop ends it.
+	ctx  context.Context
+	stop context.CancelFunc
 
 	mu      sync.Mutex
 	queue   []*pending
@@ -73,7 +76,10 @@ type Dispatcher struct {
 
 // NewDispatcher starts a dispatcher on the clock c.
 func NewDispatcher(c *clock.Sim) *Dispatcher {
+	ctx, stop := context.WithCancel(context.Background())
 	d := &Dispatcher{
+		ctx:     ctx,
+		stop:    stop,
 		clock:   c,
 		http:    &http.Client{Timeout: 5 * time.Second},
 		changed: make(chan struct{}),
@@ -135,6 +141,7 @@ func (d *Dispatcher) Close() {
 	case <-d.done:
 	default:
 		close(d.done)
+		d.stop()
 	}
 	<-d.stopped
 }
@@ -220,20 +227,11 @@ func (d *Dispatcher) remove(p *pending) {
 // attempt sends the callback once, as attempt n of delivery id, and returns the merchant's status,
 // 0 when none came, and the first 64 KiB of the answer.
 func (d *Dispatcher) attempt(cb Callback, id string, n int) (int, []byte) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-d.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	method := cb.Method
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequestWithContext(ctx, method, cb.URL, bytes.NewReader(cb.Body))
+	req, err := http.NewRequestWithContext(d.ctx, method, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
 		return 0, nil
 	}
