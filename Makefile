@@ -131,9 +131,13 @@ browser:
 sim:
 	./paycert sim -listen $(LISTEN)
 
-## bench: validation and simulator figures
+## bench: validation and simulator figures, then the load generator: req/s and latency of every
+## provider's status, create and full flow at 1, 16 and 64 connections (BENCH_ARGS: its flags,
+## e.g. BENCH_ARGS='-duration 5s -providers paysage')
+BENCH_ARGS ?=
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./harness/validate ./harness/sim/...
+	$(GO) run ./cmd/paycert-load $(BENCH_ARGS)
 
 ## selftest: the suites against a deliberately broken simulator and misbehaving targets
 selftest:

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/paycert/paycert/harness/fields"
@@ -127,7 +128,7 @@ func positionalValues(l fields.List) []string {
 			if f.Name == FreedomPaySig {
 				continue
 			}
-			name := fmt.Sprintf("%s%s%03d", parent, f.Name, i+1)
+			name := positionalName(parent, f.Name, i+1)
 			if f.IsGroup() {
 				walk(f.Fields, name)
 				continue
@@ -145,6 +146,21 @@ func positionalValues(l fields.List) []string {
 		out[i] = flat[n]
 	}
 	return out
+}
+
+// positionalName is parent, name and the position as at least three digits ("pg_amount001"),
+// without fmt: it is built for every field of every message.
+func positionalName(parent, name string, pos int) string {
+	b := make([]byte, 0, len(parent)+len(name)+3)
+	b = append(b, parent...)
+	b = append(b, name...)
+	if pos < 100 {
+		b = append(b, '0')
+	}
+	if pos < 10 {
+		b = append(b, '0')
+	}
+	return string(strconv.AppendInt(b, int64(pos), 10))
 }
 
 // recursiveValues sorts the fields of every level by name byte by byte (stably, so repeated

@@ -271,7 +271,7 @@ type line struct{ key, text string }
 // join flattens doc and joins its lines in the variant's order.
 func (m Monetix) join(doc any) string {
 	var lines []line
-	m.flatten(doc, nil, &lines)
+	m.flatten(doc, "", 0, &lines)
 	switch m.Variant.Order {
 	case OrderNaturalKeys:
 		sort.SliceStable(lines, func(i, j int) bool { return naturalLess(lines[i].key, lines[j].key) })
@@ -282,16 +282,31 @@ func (m Monetix) join(doc any) string {
 	case OrderLevels:
 		// flatten already walked every level in order
 	}
-	texts := make([]string, len(lines))
-	for i, l := range lines {
-		texts[i] = l.text
+	size := len(lines)
+	for _, l := range lines {
+		size += len(l.text)
 	}
-	return strings.Join(texts, ";")
+	var b strings.Builder
+	b.Grow(size)
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(l.text)
+	}
+	return b.String()
 }
 
-// flatten appends a line per scalar leaf of v. Objects and arrays (keyed by index) contribute
-// their leaves, empty ones nothing; frame_mode is left out wherever it is.
-func (m Monetix) flatten(v any, path []string, out *[]line) {
+// flatten appends a line per scalar leaf of v, whose path key is key at depth (the number of its
+// path's parts). Objects and arrays (keyed by index) contribute their leaves, empty ones nothing;
+// frame_mode is left out wherever it is.
+func (m Monetix) flatten(v any, key string, depth int, out *[]line) {
+	child := func(part string) string {
+		if depth == 0 {
+			return part
+		}
+		return key + ":" + part
+	}
 	switch x := v.(type) {
 	case map[string]any:
 		keys := make([]string, 0, len(x))
@@ -304,14 +319,13 @@ func (m Monetix) flatten(v any, path []string, out *[]line) {
 			sort.Slice(keys, func(i, j int) bool { return jsPropertyLess(keys[i], keys[j]) })
 		}
 		for _, k := range keys {
-			m.flatten(x[k], append(path[:len(path):len(path)], m.escape(k, len(path))), out)
+			m.flatten(x[k], child(m.escape(k, depth)), depth+1, out)
 		}
 	case []any:
 		for i, c := range x {
-			m.flatten(c, append(path[:len(path):len(path)], strconv.Itoa(i)), out)
+			m.flatten(c, child(strconv.Itoa(i)), depth+1, out)
 		}
 	default:
-		key := strings.Join(path, ":")
 		*out = append(*out, line{key: key, text: key + ":" + scalar(x)})
 	}
 }

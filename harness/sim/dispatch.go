@@ -3,8 +3,10 @@ package sim
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 
@@ -37,8 +39,18 @@ type Callback struct {
 	Delivered func(status int) bool
 }
 
+// Headers every callback attempt carries, whatever the provider: none of the providers' documents
+// says how a merchant tells a retry from a new callback, so the simulator says it in headers of
+// its own, which a merchant may ignore. DeliveryHeader names the callback (the same on each of its
+// attempts), AttemptHeader counts its attempts from 1: an attempt above 1 is a retry.
+const (
+	DeliveryHeader = "Paycert-Delivery-Id"
+	AttemptHeader  = "Paycert-Delivery-Attempt"
+)
+
 type pending struct {
 	cb       Callback
+	id       string
 	first    time.Time
 	attempts int
 	next     time.Time
@@ -49,9 +61,14 @@ type pending struct {
 type Dispatcher struct {
 	clock *clock.Sim
 	http  *http.Client
+	// ctx ends at Close, cutting an attempt in flight; stop ends it.
+	ctx  context.Context
+	stop context.CancelFunc
 
 	mu      sync.Mutex
 	queue   []*pending
+	sent    int64         // callbacks queued so far, for their delivery IDs
+	changed chan struct{} // closed and replaced whenever a callback leaves the queue
 	wake    chan struct{}
 	done    chan struct{}
 	stopped chan struct{}
@@ -59,9 +76,13 @@ type Dispatcher struct {
 
 // NewDispatcher starts a dispatcher on the clock c.
 func NewDispatcher(c *clock.Sim) *Dispatcher {
+	ctx, stop := context.WithCancel(context.Background())
 	d := &Dispatcher{
+		ctx:     ctx,
+		stop:    stop,
 		clock:   c,
 		http:    &http.Client{Timeout: 5 * time.Second},
+		changed: make(chan struct{}),
 		wake:    make(chan struct{}, 1),
 		done:    make(chan struct{}),
 		stopped: make(chan struct{}),
@@ -75,7 +96,8 @@ func NewDispatcher(c *clock.Sim) *Dispatcher {
 func (d *Dispatcher) Send(cb Callback) {
 	now := d.clock.Now()
 	d.mu.Lock()
-	d.queue = append(d.queue, &pending{cb: cb, first: now, next: now})
+	d.sent++
+	d.queue = append(d.queue, &pending{cb: cb, id: strconv.FormatInt(d.sent, 10), first: now, next: now})
 	d.mu.Unlock()
 	d.poke()
 }
@@ -84,7 +106,33 @@ func (d *Dispatcher) Send(cb Callback) {
 func (d *Dispatcher) Reset() {
 	d.mu.Lock()
 	d.queue = nil
+	d.signalChanged()
 	d.mu.Unlock()
+}
+
+// Settled waits until no callback is queued: each delivered or given up after its last retry. A
+// retry that is not yet due on the clock keeps it waiting; it returns ctx's error when ctx ends
+// first.
+func (d *Dispatcher) Settled(ctx context.Context) error {
+	for {
+		d.mu.Lock()
+		n, changed := len(d.queue), d.changed
+		d.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d callbacks still queued: %w", n, ctx.Err())
+		case <-changed:
+		}
+	}
+}
+
+// signalChanged wakes Settled; the caller holds the lock.
+func (d *Dispatcher) signalChanged() {
+	close(d.changed)
+	d.changed = make(chan struct{})
 }
 
 // Close stops the dispatcher; queued callbacks are dropped.
@@ -93,6 +141,7 @@ func (d *Dispatcher) Close() {
 	case <-d.done:
 	default:
 		close(d.done)
+		d.stop()
 	}
 	<-d.stopped
 }
@@ -141,7 +190,7 @@ func (d *Dispatcher) deliverDue() bool {
 		built := cb.Build(p.attempts + 1)
 		cb.Method, cb.URL, cb.Header, cb.Body = built.Method, built.URL, built.Header, built.Body
 	}
-	status, body := d.attempt(cb)
+	status, body := d.attempt(cb, p.id, p.attempts+1)
 	if p.cb.Answered != nil {
 		p.cb.Answered(p.attempts+1, status, body)
 	}
@@ -169,32 +218,29 @@ func (d *Dispatcher) remove(p *pending) {
 	for i, q := range d.queue {
 		if q == p {
 			d.queue = append(d.queue[:i], d.queue[i+1:]...)
+			d.signalChanged()
 			return
 		}
 	}
 }
 
-// attempt sends the callback once and returns the merchant's status, 0 when none came, and the
-// first 64 KiB of the answer.
-func (d *Dispatcher) attempt(cb Callback) (int, []byte) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() {
-		select {
-		case <-d.done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+// attempt sends the callback once, as attempt n of delivery id, and returns the merchant's status,
+// 0 when none came, and the first 64 KiB of the answer.
+func (d *Dispatcher) attempt(cb Callback, id string, n int) (int, []byte) {
 	method := cb.Method
 	if method == "" {
 		method = http.MethodPost
 	}
-	req, err := http.NewRequestWithContext(ctx, method, cb.URL, bytes.NewReader(cb.Body))
+	req, err := http.NewRequestWithContext(d.ctx, method, cb.URL, bytes.NewReader(cb.Body))
 	if err != nil {
 		return 0, nil
 	}
 	req.Header = cb.Header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	req.Header.Set(DeliveryHeader, id)
+	req.Header.Set(AttemptHeader, strconv.Itoa(n))
 	resp, err := d.http.Do(req)
 	if err != nil {
 		return 0, nil
