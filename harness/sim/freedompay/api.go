@@ -94,8 +94,10 @@ func (s *Sim) readRequest(w http.ResponseWriter, r *http.Request) (fields.List, 
 		switch {
 		case fields.IsForm(ct):
 			l, err = fields.ParseForm(ct, raw)
-		case s.fault(FaultBodySniffed):
-			l, err = sniff(raw)
+		case s.fault(FaultBodySniffed) && json.Valid(raw):
+			l, err = fromJSON(raw)
+		case s.fault(FaultContentTypeIgnored):
+			l, err = fields.ParseQuery(string(raw))
 		default:
 			return nil, fmt.Errorf("Content-Type %q is not a form (send %s or %s)", ct, fields.Multipart, fields.URLEncoded)
 		}
@@ -109,12 +111,11 @@ func (s *Sim) readRequest(w http.ResponseWriter, r *http.Request) (fields.List, 
 	return l.LastWins(), nil
 }
 
-// sniff reads a body whatever it is declared as: a JSON object's members as fields, anything
-// else as a URL-encoded form (the departure of FaultBodySniffed).
-func sniff(raw []byte) (fields.List, error) {
+// fromJSON reads a JSON object's members as fields (the departure of FaultBodySniffed).
+func fromJSON(raw []byte) (fields.List, error) {
 	var obj map[string]any
-	if json.Unmarshal(raw, &obj) != nil {
-		return fields.ParseQuery(string(raw))
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		return nil, err
 	}
 	var l fields.List
 	for k, v := range obj {

@@ -66,6 +66,7 @@ const (
 	FaultMerchantNotChecked  = "merchant-not-checked"
 	FaultMerchantCode        = "unknown-merchant-code"
 	FaultBodySniffed         = "body-sniffed"
+	FaultContentTypeIgnored  = "content-type-ignored"
 	FaultBodyUnlimited       = "body-size-unlimited"
 	FaultApproveBeforePay    = "approve-before-pay"
 	FaultFailedStatusEcho    = "failed-status-echo-wrong"
@@ -87,7 +88,8 @@ func Faults() []sim.Fault {
 		f(FaultStatusUnsigned, "get_status3.php serves requests without pg_sig or with a wrong one", "FPY-SIG-002"),
 		f(FaultMerchantNotChecked, "a request naming another merchant, signed with this one's key, is served", "FPY-SIG-005"),
 		f(FaultMerchantCode, "a request of an unknown merchant is answered with another code than 9998, signed", "FPY-SIG-005"),
-		f(FaultBodySniffed, "a body that is not a form (JSON, or declared as text) is read as one", "FPY-FMT-003"),
+		f(FaultBodySniffed, "a JSON object is read as a form of its members", "FPY-FMT-003"),
+		f(FaultContentTypeIgnored, "a form declared as text/plain is read as a form", "FPY-FMT-004"),
 		f(FaultBodyUnlimited, "a request body of any size is read and served", "FPY-FMT-005"),
 		f(FaultApproveBeforePay, "an approval before pay, with any code, completes the payment", "FPY-OTP-002"),
 		f(FaultFailedStatusEcho, "the status of a failed payment names another order", "FPY-STATUS-005"),
