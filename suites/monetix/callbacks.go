@@ -51,11 +51,7 @@ func (s specs) callbacks() bool {
 
 		It("echo the request on the failure path too: the purchase declined for want of its OTP", s.Req("MTX-CB-003"), Label("slow"), func(ctx SpecContext) {
 			f := newFlow(t, cl)
-			f.start(ctx)
-			f.clarification(ctx)
-			Expect(t.Clock.Advance(ctx, pastClarification)).To(Succeed())
-			cb := f.next(ctx)
-			Expect(cb.str("payment.status")).To(Equal(mtx.StatusDecline), "want the purchase declined\n%s", cb.describe(t))
+			f.declined(ctx)
 			for _, cb := range f.got {
 				f.echoed(cb)
 			}

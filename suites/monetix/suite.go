@@ -210,6 +210,18 @@ func (f *flow) echoed(cb callback) {
 	}
 }
 
+// declined starts a purchase, lets the platform wait past its 30 minutes for the OTP, and returns
+// the callback that follows, asserting that it declines the purchase.
+func (f *flow) declined(ctx context.Context) callback {
+	GinkgoHelper()
+	f.start(ctx)
+	f.clarification(ctx)
+	Expect(f.t.Clock.Advance(ctx, pastClarification)).To(Succeed())
+	cb := f.next(ctx)
+	Expect(cb.str("payment.status")).To(Equal(mtx.StatusDecline), "want the purchase declined\n%s", cb.describe(f.t))
+	return cb
+}
+
 // paid runs a purchase to success: acknowledged, asked for the OTP, OTP given, successful.
 func (f *flow) paid(ctx context.Context) {
 	GinkgoHelper()
