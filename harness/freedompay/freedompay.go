@@ -91,6 +91,9 @@ func New(doer *exchange.Doer, merchant string, signer signing.FreedomPay, resend
 // Signer is what the client signs with.
 func (cl *Client) Signer() signing.FreedomPay { return cl.signer }
 
+// Merchant is the merchant ID requests carry.
+func (cl *Client) Merchant() string { return cl.merchant }
+
 // Call is one request, possibly wrong on purpose.
 type Call struct {
 	Op string

@@ -80,27 +80,37 @@ type Call struct {
 	// Unsigned sends Body without a signature; Signer, when set, signs with another key.
 	Unsigned bool
 	Signer   *signing.Monetix
+	// Raw, when not nil, is sent as the body instead of Body: a malformed request.
+	Raw []byte
+	// ContentType, when set, is sent instead of application/json.
+	ContentType string
 }
 
-// Call signs Body (general.signature) and sends it. The error is for a broken harness; the
+// Call signs Body (general.signature) and sends it, or sends Raw as it is. The error is for a broken harness; the
 // target's behaviour is in the Result.
 func (cl *Client) Call(ctx context.Context, c Call) (*exchange.Result, error) {
 	signer := cl.signer
 	if c.Signer != nil {
 		signer = *c.Signer
 	}
-	var body []byte
+	body := c.Raw
 	var err error
-	if c.Unsigned {
+	switch {
+	case body != nil:
+	case c.Unsigned:
 		body, err = json.Marshal(c.Body)
-	} else {
+	default:
 		body, err = signer.SignRequest(c.Body)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", c.Op, err)
 	}
+	ct := c.ContentType
+	if ct == "" {
+		ct = "application/json"
+	}
 	h := http.Header{}
-	h.Set("Content-Type", "application/json")
+	h.Set("Content-Type", ct)
 	h.Set("Accept", "application/json")
 	return cl.doer.Do(ctx, exchange.Request{Op: c.Op, PathParams: c.PathParams, Header: h, Body: body})
 }

@@ -1,7 +1,9 @@
 package record
 
 import (
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,6 +79,20 @@ type Raw struct {
 	Findings       validate.Findings
 }
 
+// MaxKept is the most of a message body, redacted, that a transcript keeps; of a longer one (a
+// suite sends bodies far over any sane size on purpose) the rest is counted, not kept.
+const MaxKept = 64 << 10
+
+// keep cuts a redacted body to MaxKept bytes, on a character boundary, saying how much was left
+// out.
+func keep(body string) string {
+	if len(body) <= MaxKept {
+		return body
+	}
+	kept := strings.ToValidUTF8(body[:MaxKept], "")
+	return kept + fmt.Sprintf("\n… (%d more bytes not kept)", len(body)-len(kept))
+}
+
 // Add redacts raw and keeps it; it returns the redacted exchange.
 func (rec *Recorder) Add(raw Raw) Exchange {
 	r := rec.redact
@@ -90,11 +106,11 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 			Method: raw.Method,
 			URL:    r.URL(raw.URL),
 			Header: r.Header(raw.RequestHeader),
-			Body:   r.Message(raw.RequestHeader.Get("Content-Type"), raw.RequestBody),
+			Body:   keep(r.Message(raw.RequestHeader.Get("Content-Type"), raw.RequestBody)),
 		},
 	}
 	if raw.Status != 0 || raw.ResponseBody != nil {
-		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: r.Message(raw.ResponseHeader.Get("Content-Type"), raw.ResponseBody)}
+		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: keep(r.Message(raw.ResponseHeader.Get("Content-Type"), raw.ResponseBody))}
 	}
 	if raw.Err != nil {
 		x.Error = r.String(raw.Err.Error())

@@ -222,3 +222,39 @@ func TestFormsAndXMLAreShownReadablyAndMasked(t *testing.T) {
 		}
 	}
 }
+
+func TestRecorderKeepsAtMostMaxKeptOfABody(t *testing.T) {
+	secret := "sk_s3cr3t_9f8e"
+	for _, tc := range []struct {
+		name     string
+		body     string
+		wantCut  bool
+		wantKept int
+	}{
+		{"short", "plain words", false, len("plain words")},
+		{"exactly the limit", strings.Repeat("x", record.MaxKept), false, record.MaxKept},
+		{"over the limit", strings.Repeat("x", 2<<20), true, record.MaxKept},
+		// A secret across the cut is masked before the body is cut, so no part of it is kept.
+		{"a secret at the cut", strings.Repeat("x", record.MaxKept-4) + secret + "tail", true, record.MaxKept},
+		// A character across the cut is left out whole.
+		{"a character at the cut", strings.Repeat("x", record.MaxKept-1) + "é", true, record.MaxKept - 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := record.NewRecorder(record.NewRedactor(secret))
+			x := rec.Add(record.Raw{Method: "POST", URL: "http://127.0.0.1/x", RequestHeader: http.Header{"Content-Type": {"text/plain"}}, RequestBody: []byte(tc.body)})
+			body, note, cut := strings.Cut(x.Request.Body, "\n… (")
+			if cut != tc.wantCut {
+				t.Fatalf("cut %v, want %v (%d bytes kept)", cut, tc.wantCut, len(x.Request.Body))
+			}
+			if len(body) != tc.wantKept {
+				t.Errorf("kept %d bytes, want %d", len(body), tc.wantKept)
+			}
+			if cut && !strings.HasSuffix(note, "more bytes not kept)") {
+				t.Errorf("the cut is not said: %q", note)
+			}
+			if strings.Contains(x.Request.Body, secret[:5]) {
+				t.Errorf("part of the secret was kept")
+			}
+		})
+	}
+}

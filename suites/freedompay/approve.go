@@ -149,6 +149,25 @@ func (s specs) status() bool {
 			Expect(st.Value("pg_failure_description")).NotTo(BeEmpty(), "a failed payment has pg_failure_description\n%s", st.Describe())
 		})
 
+		It("echoes the init in every state of the payment: new, awaiting the code, success", s.Req("FPY-STATUS-005"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			p.init(ctx)
+			st := p.status(ctx)
+			p.echoes(st.Value, st.Describe())
+			ok(p.pay(ctx, ""), fp.StatusNeedApprove, fp.StatusOK)
+			st = p.status(ctx)
+			p.echoes(st.Value, st.Describe())
+			ok(p.approve(ctx, p.code(ctx)), fp.StatusOK, fp.StatusProcess)
+			st = p.settles(ctx, fp.PaymentSuccess)
+			p.echoes(st.Value, st.Describe())
+		})
+
+		It("echoes the init for a failed payment too", s.Req("FPY-STATUS-005"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			st := p.failed(ctx)
+			p.echoes(st.Value, st.Describe())
+		})
+
 		It("refuses the status of an unknown payment", s.Req("FPY-STATUS-003"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77071234567")
 			refused(p.send(ctx, fp.Call{Op: fp.OpStatus, Fields: fp.IDFields("999999999999")}))

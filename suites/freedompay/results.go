@@ -51,6 +51,22 @@ func (s specs) results() bool {
 			Expect(r.findings).To(BeEmpty(), "the result call does not match the spec\n%s", r.describe(t))
 		})
 
+		It("echoes the init in the result call of a successful payment", s.Req("FPY-CB-007"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			merchant(t, cl, fp.StatusOK, "")
+			p.paid(ctx)
+			r := p.result(ctx, "1")
+			p.echoes(r.fields.Value, r.describe(t))
+		})
+
+		It("echoes the init in the result call of a failed payment", s.Req("FPY-CB-007"), func(ctx SpecContext) {
+			p := newPayment(t, cl, "77071234567")
+			merchant(t, cl, fp.StatusOK, "")
+			p.failed(ctx)
+			r := p.result(ctx, "0")
+			p.echoes(r.fields.Value, r.describe(t))
+		})
+
 		It("calls the result URL again when the merchant did not answer 200", s.Req("FPY-CB-003"), Label("slow"), func(ctx SpecContext) {
 			p := newPayment(t, cl, "77071234567")
 			t.Inbox().Answering(func(receiver.Delivery) receiver.Answer {

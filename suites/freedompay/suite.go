@@ -54,6 +54,7 @@ func Declare() *conformance.Handle {
 	s.status()
 	s.results()
 	s.testPhones()
+	s.requests()
 	return h
 }
 
@@ -236,6 +237,16 @@ func (p *payment) paid(ctx context.Context) {
 	p.awaitCode(ctx)
 	ok(p.approve(ctx, p.code(ctx)), fp.StatusOK, fp.StatusProcess)
 	p.settles(ctx, fp.PaymentSuccess)
+}
+
+// echoes asserts that a message about the payment (a Status answer, a result call) carries what
+// its Init said: the payment's pg_payment_id, and its pg_order_id, pg_amount and pg_currency.
+func (p *payment) echoes(value func(string) string, describe string) {
+	GinkgoHelper()
+	Expect(value("pg_payment_id")).To(Equal(p.id), "pg_payment_id is not the payment's\n%s", describe)
+	Expect(value("pg_order_id")).To(Equal(p.p.OrderID), "pg_order_id is not the init's\n%s", describe)
+	Expect(value("pg_amount")).To(BeElementOf(p.p.Amount, p.p.Amount+".00"), "pg_amount is not the init's\n%s", describe)
+	Expect(value("pg_currency")).To(Equal("KZT"), "pg_currency is not the init's\n%s", describe)
 }
 
 // result is a result call of the payment, read, with what the spec found in it.

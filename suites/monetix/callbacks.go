@@ -45,6 +45,18 @@ func (s specs) callbacks() bool {
 			})
 		})
 
+		It("echo the request: the project, the payment, the customer, the phone and the sum", s.Req("MTX-CB-003"), func(ctx SpecContext) {
+			every(ctx, func(f *flow, cb callback) { f.echoed(cb) })
+		})
+
+		It("echo the request on the failure path too: the purchase declined for want of its OTP", s.Req("MTX-CB-003"), Label("slow"), func(ctx SpecContext) {
+			f := newFlow(t, cl)
+			f.declined(ctx)
+			for _, cb := range f.got {
+				f.echoed(cb)
+			}
+		})
+
 		It("have the documented structure", s.Req("MTX-CB-002"), func(ctx SpecContext) {
 			every(ctx, func(f *flow, cb callback) {
 				Expect(cb.Findings).To(BeEmpty(), "the callback does not match the spec:\n%s\n%s", cb.Findings, cb.describe(t))

@@ -32,12 +32,7 @@ func (s specs) otp() bool {
 		})
 
 		It("declines a purchase whose OTP never comes, after 30 minutes, with a code and a message", s.Req("MTX-OTP-004"), func(ctx SpecContext) {
-			f := newFlow(t, cl)
-			f.start(ctx)
-			f.clarification(ctx)
-			Expect(t.Clock.Advance(ctx, pastClarification)).To(Succeed())
-			cb := f.next(ctx)
-			Expect(cb.str("payment.status")).To(Equal(mtx.StatusDecline), "want the purchase declined\n%s", cb.describe(t))
+			cb := newFlow(t, cl).declined(ctx)
 			Expect(cb.str("operation.code")).NotTo(BeElementOf("", "0"), "a decline has a code of its own\n%s", cb.describe(t))
 			Expect(cb.str("operation.message")).NotTo(BeEmpty(), "a decline has a message\n%s", cb.describe(t))
 		})

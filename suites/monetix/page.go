@@ -29,10 +29,14 @@ func (s specs) paymentPage() bool {
 			Expect(cb.str("account.number")).To(Equal(f.p.Phone), "the callback's account is not the customer's phone\n%s", cb.describe(t))
 		})
 
-		It("refuses an invocation with a wrong signature", s.Req("MTX-PP-002"), func(ctx SpecContext) {
+		It("refuses an invocation with a wrong signature or none", s.Req("MTX-PP-002"), func(ctx SpecContext) {
 			params, err := cl.PageInvocation(newFlow(t, cl).p)
 			Expect(err).NotTo(HaveOccurred())
 			params["payment_amount"] = params["payment_amount"].(int64) + 1
+			conformance.Refused(conformance.Must(cl.OpenPage(ctx, params)))
+			params, err = cl.PageInvocation(newFlow(t, cl).p)
+			Expect(err).NotTo(HaveOccurred())
+			delete(params, "signature")
 			conformance.Refused(conformance.Must(cl.OpenPage(ctx, params)))
 		})
 

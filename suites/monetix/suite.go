@@ -61,6 +61,7 @@ func Declare() *conformance.Handle {
 	s.refund()
 	s.callbacks()
 	s.paymentPage()
+	s.requests()
 	return h
 }
 
@@ -186,6 +187,38 @@ func (f *flow) succeeded(ctx context.Context) callback {
 	Expect(cb.str("payment.status")).To(Equal(mtx.StatusSuccess), "want the final callback of a successful purchase\n%s", cb.describe(f.t))
 	Expect(cb.str("operation.status")).To(Equal(mtx.StatusSuccess), "want operation.status success\n%s", cb.describe(f.t))
 	Expect(cb.str("operation.code")).To(Equal("0"), "a successful operation has code \"0\"\n%s", cb.describe(f.t))
+	return cb
+}
+
+// echoed asserts that a callback of the purchase carries what its requests said (Figures 6, 9, 10,
+// 12-14): the project, payment_id, customer.id and account.number; a callback of the sale the
+// purchase's amount and currency as operation.sum_initial and its currency as payment.sum; a
+// refund's callback the payment's currency.
+func (f *flow) echoed(cb callback) {
+	GinkgoHelper()
+	d := cb.describe(f.t)
+	project, _ := jsondoc.Int(cb.Value, "project_id")
+	Expect(project).To(Equal(f.cl.Project()), "project_id is not the request's\n%s", d)
+	Expect(cb.str("payment.id")).To(Equal(f.p.PaymentID), "payment.id is not the request's payment_id\n%s", d)
+	Expect(cb.str("customer.id")).To(Equal(f.p.CustomerID), "customer.id is not the request's\n%s", d)
+	Expect(cb.str("account.number")).To(Equal(f.p.Phone), "account.number is not the request's\n%s", d)
+	Expect(cb.str("payment.sum.currency")).To(Equal(f.p.Currency), "payment.sum.currency is not the purchase's\n%s", d)
+	if cb.str("operation.type") == "sale" {
+		amount, _ := jsondoc.Int(cb.Value, "operation.sum_initial.amount")
+		Expect(amount).To(Equal(f.p.Amount), "operation.sum_initial.amount is not the purchase's amount\n%s", d)
+		Expect(cb.str("operation.sum_initial.currency")).To(Equal(f.p.Currency), "operation.sum_initial.currency is not the purchase's\n%s", d)
+	}
+}
+
+// declined starts a purchase, lets the platform wait past its 30 minutes for the OTP, and returns
+// the callback that follows, asserting that it declines the purchase.
+func (f *flow) declined(ctx context.Context) callback {
+	GinkgoHelper()
+	f.start(ctx)
+	f.clarification(ctx)
+	Expect(f.t.Clock.Advance(ctx, pastClarification)).To(Succeed())
+	cb := f.next(ctx)
+	Expect(cb.str("payment.status")).To(Equal(mtx.StatusDecline), "want the purchase declined\n%s", cb.describe(f.t))
 	return cb
 }
 

@@ -62,6 +62,15 @@ const (
 	FaultResultNotCalled     = "result-url-not-called"
 	FaultStatusStale         = "status-stale"
 	FaultJSONAnswers         = "json-answers"
+	FaultStatusUnsigned      = "status-unsigned"
+	FaultMerchantNotChecked  = "merchant-not-checked"
+	FaultMerchantCode        = "unknown-merchant-code"
+	FaultBodySniffed         = "body-sniffed"
+	FaultContentTypeIgnored  = "content-type-ignored"
+	FaultBodyUnlimited       = "body-size-unlimited"
+	FaultApproveBeforePay    = "approve-before-pay"
+	FaultFailedStatusEcho    = "failed-status-echo-wrong"
+	FaultFailedResultEcho    = "failed-result-echo-wrong"
 )
 
 // Faults are the deliberate departures the FreedomPay simulator can be switched into, each with
@@ -76,6 +85,15 @@ func Faults() []sim.Fault {
 		f(FaultResultNotCalled, "the result URL is never called", "FPY-CB-001"),
 		f(FaultStatusStale, "get_status3.php reports every payment as just initialised", "FPY-STATUS-001"),
 		f(FaultJSONAnswers, "answers are JSON instead of XML", "FPY-FMT-001"),
+		f(FaultStatusUnsigned, "get_status3.php serves requests without pg_sig or with a wrong one", "FPY-SIG-002"),
+		f(FaultMerchantNotChecked, "a request naming another merchant, signed with this one's key, is served", "FPY-SIG-005"),
+		f(FaultMerchantCode, "a request of an unknown merchant is answered with another code than 9998, signed", "FPY-SIG-005"),
+		f(FaultBodySniffed, "a JSON object is read as a form of its members", "FPY-FMT-003"),
+		f(FaultContentTypeIgnored, "a form declared as text/plain is read as a form", "FPY-FMT-004"),
+		f(FaultBodyUnlimited, "a request body of any size is read and served", "FPY-FMT-005"),
+		f(FaultApproveBeforePay, "an approval before pay, with any code, completes the payment", "FPY-OTP-002"),
+		f(FaultFailedStatusEcho, "the status of a failed payment names another order", "FPY-STATUS-005"),
+		f(FaultFailedResultEcho, "the result call of a failed payment carries another amount", "FPY-CB-007"),
 	}
 }
 

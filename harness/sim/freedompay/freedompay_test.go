@@ -3,6 +3,7 @@ package freedompay_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
@@ -33,6 +34,7 @@ const (
 	resultScript = "result.php"
 	absent       = "\x00" // a value for with: leave the field out
 	initPath     = "/init_payment.php"
+	statusPath   = "/get_status3.php"
 )
 
 type fixture struct {
@@ -100,13 +102,21 @@ func (f *fixture) send(transport, path string, l fields.List) raw {
 	if strings.HasSuffix(transport, "multipart") {
 		ctype, body, _ = l.EncodeMultipart("") // writing to memory does not fail
 	}
-	var resp *http.Response
-	var err error
 	if transport == "get" {
-		resp, err = http.Get(f.url + path + "?" + l.Encode())
-	} else {
-		resp, err = http.Post(f.url+path, ctype, bytes.NewReader(body))
+		return f.answer(http.Get(f.url + path + "?" + l.Encode()))
 	}
+	return f.post(path, ctype, body)
+}
+
+// post sends body to path as it is, declared as ctype.
+func (f *fixture) post(path, ctype string, body []byte) raw {
+	f.t.Helper()
+	return f.answer(http.Post(f.url+path, ctype, bytes.NewReader(body)))
+}
+
+// answer reads an answer, failing on a transport error.
+func (f *fixture) answer(resp *http.Response, err error) raw {
+	f.t.Helper()
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -779,6 +789,48 @@ func TestFaults(t *testing.T) {
 		{freedompay.FaultJSONAnswers, "application/xml", "application/json", func(f *fixture) string {
 			mt, _, _ := mime.ParseMediaType(f.send("urlencoded", initPath, initReq(f)).ctype)
 			return mt
+		}},
+		{freedompay.FaultStatusUnsigned, "error 103", "ok ", func(f *fixture) string {
+			id := f.init()
+			a := f.parse(statusPath, f.send("urlencoded", statusPath, f.req(statusPath, "pg_payment_id", id).Without("pg_sig")))
+			return a.Value("pg_status") + " " + a.Value("pg_error_code")
+		}},
+		{freedompay.FaultMerchantNotChecked, "error 9998", "ok ", func(f *fixture) string {
+			a := f.parse(initPath, f.send("urlencoded", initPath, f.req(initPath, "pg_merchant_id", "1", "pg_amount", "1", "pg_description", "d")))
+			return a.Value("pg_status") + " " + a.Value("pg_error_code")
+		}},
+		{freedompay.FaultMerchantCode, "error 9998 signed false", "error 103 signed true", func(f *fixture) string {
+			a := f.parse(initPath, f.send("urlencoded", initPath, f.req(initPath, "pg_merchant_id", "1", "pg_amount", "1", "pg_description", "d")))
+			return fmt.Sprintf("%s %s signed %t", a.Value("pg_status"), a.Value("pg_error_code"), a.Has("pg_sig"))
+		}},
+		{freedompay.FaultBodySniffed, "error 9998", "ok ", func(f *fixture) string {
+			body, _ := json.Marshal(initReq(f).Map())
+			a := f.parse(initPath, f.post(initPath, "application/json", body))
+			return a.Value("pg_status") + " " + a.Value("pg_error_code")
+		}},
+		{freedompay.FaultContentTypeIgnored, "error 9998", "ok ", func(f *fixture) string {
+			a := f.parse(initPath, f.post(initPath, "text/plain", []byte(initReq(f).Encode())))
+			return a.Value("pg_status") + " " + a.Value("pg_error_code")
+		}},
+		{freedompay.FaultBodyUnlimited, "error 9998", "ok ", func(f *fixture) string {
+			l := f.req(initPath, "pg_amount", "1", "pg_description", "d", "pg_padding", strings.Repeat("x", freedompay.MaxBody))
+			a := f.parse(initPath, f.send("urlencoded", initPath, l))
+			return a.Value("pg_status") + " " + a.Value("pg_error_code")
+		}},
+		{freedompay.FaultApproveBeforePay, "error new", "ok success", func(f *fixture) string {
+			id := f.init()
+			return f.approve(id, "077587").Value("pg_status") + " " + f.status(id).Value("pg_payment_status")
+		}},
+		{freedompay.FaultFailedStatusEcho, "order-1", "another-order-1", func(f *fixture) string {
+			id := f.init("pg_testing_mode", "1")
+			wantErr(t, "pay", f.pay(id, "77000000004"), 400)
+			return f.status(id).Value("pg_order_id")
+		}},
+		{freedompay.FaultFailedResultEcho, "100", "1001", func(f *fixture) string {
+			in, u := f.inbox(receiver.OK)
+			id := f.init("pg_testing_mode", "1", "pg_result_url", u)
+			wantErr(t, "pay", f.pay(id, "77000000004"), 400)
+			return f.result(f.nth(in, 1)).Value("pg_amount")
 		}},
 	}
 	faults := freedompay.Faults()

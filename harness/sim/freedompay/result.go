@@ -51,9 +51,13 @@ func (s *Sim) resultFields(p *payment) fields.List {
 	if p.Status == statusSuccess {
 		result, date = "1", p.Paid
 	}
+	amount := p.Amount
+	if p.Status == statusFailed && s.fault(FaultFailedResultEcho) {
+		amount += "1"
+	}
 	l := fields.Of(
 		"pg_order_id", p.OrderID, "pg_payment_id", strconv.FormatInt(p.ID, 10),
-		"pg_amount", p.Amount, "pg_currency", p.Currency, "pg_net_amount", p.Amount,
+		"pg_amount", amount, "pg_currency", p.Currency, "pg_net_amount", p.Amount,
 		"pg_ps_amount", p.Amount, "pg_ps_full_amount", p.Amount, "pg_ps_currency", p.Currency,
 		"pg_description", p.Description, "pg_result", result,
 		"pg_payment_date", date.UTC().Format(paymentDate), "pg_can_reject", "0",

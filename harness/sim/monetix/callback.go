@@ -73,13 +73,17 @@ func (s *Sim) render(p *payment, op operation, clarification bool) map[string]an
 	if op.Code != "" {
 		o["code"], o["message"] = op.Code, op.Message
 	}
+	customer := p.CustomerID
+	if p.Status == statusDecline && s.fault(FaultDeclineEchoWrong) {
+		customer = "another-" + customer
+	}
 	body := map[string]any{
 		"project_id": s.project,
 		"payment": map[string]any{
 			"id": p.ID, "type": "purchase", "status": p.Status, "date": date(p.Updated), "method": "mobile",
 			"sum": map[string]any{"amount": p.Amount - p.Refunded, "currency": p.Currency}, "description": "",
 		},
-		"customer":  map[string]any{"id": p.CustomerID},
+		"customer":  map[string]any{"id": customer},
 		"operation": o,
 		"account":   map[string]any{"number": p.Phone, "type": p.Operator},
 	}

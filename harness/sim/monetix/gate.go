@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/paycert/paycert/harness/jsondoc"
@@ -93,23 +95,39 @@ func (s *Sim) used(w http.ResponseWriter, req map[string]any, id string) bool {
 	return true
 }
 
-// signed serves h only to requests that are JSON objects signed with the project's secret and
-// naming the project; others are refused with the error body. h gets the decoded body.
+// MaxBody is the largest request body the simulator reads; a longer one is refused (errata
+// ERR-MTX-023: the document sets no limit).
+const MaxBody = 1 << 20
+
+// signed serves h only to requests that are one JSON object, declared as JSON, no longer than
+// MaxBody, signed with the project's secret and naming the project; others are refused with the
+// error body. h gets the decoded body.
 func (s *Sim) signed(h func(http.ResponseWriter, *http.Request, map[string]any)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+		if ct := r.Header.Get("Content-Type"); ct != "" && !isJSON(ct) && !s.fault(FaultContentTypeIgnored) {
+			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body must be JSON (Content-Type application/json), not "+strconv.Quote(ct)+".", nil, nil)
+			return
+		}
+		var body io.Reader = r.Body
+		if !s.fault(FaultBodyUnlimited) {
+			body = http.MaxBytesReader(w, r.Body, MaxBody)
+		}
+		raw, err := io.ReadAll(body)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body could not be read.", nil, nil)
+			msg := "The request body could not be read."
+			if _, tooLong := errors.AsType[*http.MaxBytesError](err); tooLong {
+				msg = "The request body is longer than " + strconv.Itoa(MaxBody) + " bytes."
+			}
+			writeError(w, http.StatusBadRequest, codeInvalidRequest, msg, nil, nil)
 			return
 		}
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.UseNumber()
-		var req map[string]any
-		if err := dec.Decode(&req); err != nil || req == nil {
-			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body is not a JSON object.", nil, nil)
+		req, err := s.decode(raw)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, codeInvalidRequest, "The request body is not one JSON object: "+err.Error(), nil, nil)
 			return
 		}
-		if !s.fault(FaultSignatureNotChecked) {
+		unsigned := s.fault(FaultClarificationUnsigned) && strings.HasSuffix(r.URL.Path, "/v2/payment/clarification")
+		if !s.fault(FaultSignatureNotChecked) && !unsigned {
 			if err := s.signer.VerifyDoc(req); err != nil {
 				msg := "Invalid signature."
 				if errors.Is(err, signing.ErrNoSignature) {
@@ -128,6 +146,31 @@ func (s *Sim) signed(h func(http.ResponseWriter, *http.Request, map[string]any))
 		s.mu.Unlock()
 		h(w, r, req)
 	}
+}
+
+// decode reads a request body that must be exactly one JSON object: nothing but white space may
+// follow it.
+func (s *Sim) decode(raw []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var req map[string]any
+	if err := dec.Decode(&req); err != nil {
+		return nil, err
+	}
+	if req == nil {
+		return nil, errors.New("null")
+	}
+	if _, err := dec.Token(); err != io.EOF && !s.fault(FaultTrailingTextAccepted) {
+		return nil, errors.New("text follows the object")
+	}
+	return req, nil
+}
+
+// isJSON reports whether a Content-Type names JSON (application/json, with or without
+// parameters).
+func isJSON(contentType string) bool {
+	mt, _, err := mime.ParseMediaType(contentType)
+	return err == nil && mt == "application/json"
 }
 
 // ack is the synchronous answer: the request was accepted; the outcome comes by callback.

@@ -50,6 +50,11 @@ const (
 	FaultRefundWithoutCurrency   = "partial-refund-without-currency"
 	FaultCallbackMissing         = "callback-missing"
 	FaultDuplicatePaymentAllowed = "duplicate-payment-id"
+	FaultClarificationUnsigned   = "clarification-unsigned"
+	FaultTrailingTextAccepted    = "trailing-text-accepted"
+	FaultContentTypeIgnored      = "content-type-ignored"
+	FaultBodyUnlimited           = "body-size-unlimited"
+	FaultDeclineEchoWrong        = "decline-echo-wrong"
 )
 
 // Faults are the deliberate departures the Monetix simulator can be switched into, each with the
@@ -66,6 +71,11 @@ func Faults() []sim.Fault {
 		f(FaultRefundWithoutCurrency, "a partial refund without currency is accepted", "MTX-REFUND-003"),
 		f(FaultCallbackMissing, "no final callback is sent after the OTP", "MTX-OTP-002"),
 		f(FaultDuplicatePaymentAllowed, "a purchase with a payment_id already used is accepted", "MTX-INIT-004"),
+		f(FaultClarificationUnsigned, "an OTP submission without a signature, or with a wrong one, is served", "MTX-SIG-001"),
+		f(FaultTrailingTextAccepted, "a body with text after its JSON object is read as the object", "MTX-BODY-001"),
+		f(FaultContentTypeIgnored, "a JSON body declared as a form is served", "MTX-BODY-002"),
+		f(FaultBodyUnlimited, "a request body of any size is read and served", "MTX-BODY-003"),
+		f(FaultDeclineEchoWrong, "the callback of a declined purchase names another customer", "MTX-CB-003"),
 	}
 }
 
