@@ -287,12 +287,21 @@ func (e *Engine) notify(tx *Tx, final bool) {
 	if e.Fault(FaultBadSignature) {
 		signed = append([]byte("tampered"), body...)
 	}
-	if key, err := e.key(); err == nil {
-		if sig, err := signing.SignRSASHA256(key, signed); err == nil {
-			h.Set("Content-Signature", sig)
-		}
+	// The RSA signature, the dearest part of a webhook, is made by the dispatcher when it first
+	// sends the webhook, not here under the engine's lock on the merchant's request.
+	var sign sync.Once
+	cb := sim.Callback{URL: tx.NotifyURL, Header: h, Body: body}
+	cb.Build = func(int) sim.Callback {
+		sign.Do(func() {
+			if key, err := e.key(); err == nil {
+				if sig, err := signing.SignRSASHA256(key, signed); err == nil {
+					h.Set("Content-Signature", sig)
+				}
+			}
+		})
+		return sim.Callback{URL: cb.URL, Header: h, Body: body}
 	}
-	e.env.Dispatcher.Send(sim.Callback{URL: tx.NotifyURL, Header: h, Body: body})
+	e.env.Dispatcher.Send(cb)
 }
 
 // SettleAfter makes a pending payment finish with status and message after d, the way a provider
