@@ -16,6 +16,7 @@ import (
 // that need what is missing are reported not applicable with the reason, never passed; the rest
 // pass; the verdict is incomplete.
 func TestTargetWithoutControlAPI(t *testing.T) {
+	t.Parallel()
 	l := simtest.Start(t, sim.Options{Seed: 5, Running: true,
 		Providers:   []sim.Factory{paysage.Factory()},
 		Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: "plain-target-secret"}}})

@@ -14,6 +14,7 @@ import (
 // TestBadConfigurationStopsBeforeAnyRequest: a missing secret and a bad clock stop paycert run
 // with exit 2 and the settings' names, before any suite starts; the target sees no request.
 func TestBadConfigurationStopsBeforeAnyRequest(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()
@@ -39,6 +40,7 @@ func TestBadConfigurationStopsBeforeAnyRequest(t *testing.T) {
 // runs it) stops in its setup with the settings' names, sends nothing, and still writes its
 // report, with verdict error and the problem said once.
 func TestSuiteOnItsOwnReportsBadConfiguration(t *testing.T) {
+	t.Parallel()
 	var hits atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { hits.Add(1) }))
 	defer srv.Close()

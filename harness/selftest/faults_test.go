@@ -22,8 +22,10 @@ var minSpecs = map[string]int{paysageSuite: 40, bepaidSuite: 40, monetixSuite: 7
 // TestSuitePassesAgainstTheSimulator is the baseline the fault runs are compared with: the sound
 // simulator is conformant, and every requirement of the catalogue is tested by some spec.
 func TestSuitePassesAgainstTheSimulator(t *testing.T) {
+	t.Parallel()
 	for _, suite := range []string{paysageSuite, bepaidSuite, monetixSuite, freedompaySuite} {
 		t.Run(suite, func(t *testing.T) {
+			t.Parallel()
 			r := runSuite(t, suite, 3*time.Minute)
 			if r.exit != 0 || r.report.Verdict != report.Conformant {
 				t.Fatalf("want a conformant run with exit 0, got %s with exit %d\n%s", r.report.Verdict, r.exit, tail(r.output, 6000))
@@ -43,9 +45,13 @@ func TestSuitePassesAgainstTheSimulator(t *testing.T) {
 // TestFaultsAreCaught switches each simulator fault on, one at a time, and expects the suite of
 // its provider to report the requirement the fault breaks failed, and the run to exit non-zero.
 func TestFaultsAreCaught(t *testing.T) {
+	t.Parallel()
 	for _, suite := range []string{paysageSuite, bepaidSuite, monetixSuite, freedompaySuite} {
 		for _, f := range suiteFaults[suite] {
-			t.Run(f.Name, func(t *testing.T) { expectCaught(t, suite, f) })
+			t.Run(f.Name, func(t *testing.T) {
+				t.Parallel()
+				expectCaught(t, suite, f)
+			})
 		}
 	}
 }

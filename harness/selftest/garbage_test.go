@@ -61,8 +61,10 @@ var misbehaving = []struct {
 // reaches the target fails with the evidence, none passes or panics, the run ends, and the report
 // is written.
 func TestMisbehavingTargets(t *testing.T) {
+	t.Parallel()
 	for _, m := range misbehaving {
 		t.Run(m.name, func(t *testing.T) {
+			t.Parallel()
 			srv := httptest.NewServer(m.handler)
 			defer srv.Close()
 			// Close waits for handlers; cutting the connections ends the one that never answers.

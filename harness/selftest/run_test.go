@@ -3,9 +3,12 @@ package selftest_test
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -26,6 +29,15 @@ const (
 var paycertBinary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	// Every case runs paycert in processes of its own, which spend much of their time waiting (on
+	// a wait timeout, on a target that does not answer), so twice as many run at once as there are
+	// processors, unless -parallel says otherwise.
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", strconv.Itoa(2*runtime.GOMAXPROCS(0)))
+	}
 	dir, err := os.MkdirTemp("", "paycert-selftest-")
 	if err != nil {
 		panic(err)

@@ -25,6 +25,7 @@ import (
 // the secret key, the Basic credentials, any full phone number and any issued OTP. The run has
 // a fault switched on, so that failure messages with exchanges are part of the output too.
 func TestNoSecretsInOutput(t *testing.T) {
+	t.Parallel()
 	const shopID, secretKey = "leak-test-shop", "sk_live_9f8e7d6c5b4a39281726354453627189"
 	l, r := runWithFault(t, paysage.Factory(), sim.Credentials{ID: shopID, Secret: secretKey},
 		sim.Options{Seed: 7, OTPDigits: 8, Faults: []string{"paysage.accept-wrong-otp"}})
@@ -51,6 +52,7 @@ func TestNoSecretsInOutput(t *testing.T) {
 // TestNoMonetixSecretsInOutput is the same search over a Monetix run: the project's secret key,
 // every phone number and every OTP the simulator sent (resends included) must not show.
 func TestNoMonetixSecretsInOutput(t *testing.T) {
+	t.Parallel()
 	const projectID, secretKey = "987654", "sk_live_5e4d3c2b1a0f9e8d7c6b5a4938271605"
 	l, r := runWithFault(t, monetix.Factory(), sim.Credentials{ID: projectID, Secret: secretKey},
 		sim.Options{Seed: 11, OTPDigits: 8, Faults: []string{"monetix.accept-wrong-otp"}})
@@ -71,6 +73,7 @@ func TestNoMonetixSecretsInOutput(t *testing.T) {
 // key, every phone number (but the public test phones, which spec names carry) and every approval
 // code the simulator sent must not show, and no pg_sig either (the transcripts mask it).
 func TestNoFreedomPaySecretsInOutput(t *testing.T) {
+	t.Parallel()
 	const merchantID, secretKey = "778899", "fp_live_9c8b7a6f5e4d3c2b1a09"
 	l, r := runWithFault(t, freedompay.Factory(), sim.Credentials{ID: merchantID, Secret: secretKey},
 		sim.Options{Seed: 13, OTPDigits: 8, Faults: []string{"freedompay.approval-any-code"}})
@@ -96,6 +99,7 @@ func TestNoFreedomPaySecretsInOutput(t *testing.T) {
 // target's, so that nearly every spec fails on a signature (requests refused, answers that do not
 // verify): neither key, nor any signature, shows in the failure messages or the report.
 func TestNoFreedomPaySignatureInFailures(t *testing.T) {
+	t.Parallel()
 	const simSecret, suiteSecret = "fp_target_4d3c2b1a0918", "fp_suite_8e7f6a5b4c3d"
 	l := simtest.Start(t, sim.Options{Seed: 17, Providers: []sim.Factory{freedompay.Factory()},
 		Credentials: map[string]sim.Credentials{"freedompay": {ID: freedompay.MerchantID, Secret: simSecret}}})
@@ -128,6 +132,7 @@ func assertNoSignatures(t *testing.T, r run) {
 // TestNoBePaidSecretsInOutput is the same search over a bePaid run: its phone numbers are the
 // document's public test numbers, so what must not show is the shop's secret key and credentials.
 func TestNoBePaidSecretsInOutput(t *testing.T) {
+	t.Parallel()
 	const shopID, secretKey = "leak-test-bepaid", "sk_live_0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 	_, r := runWithFault(t, bepaid.Factory(), sim.Credentials{ID: shopID, Secret: secretKey},
 		sim.Options{Seed: 9, Faults: []string{"bepaid.wrong-test-result"}})
@@ -221,6 +226,7 @@ func assertNoLeak(t *testing.T, r run, forbidden map[string]string, masks ...str
 // Authorization headers keep no credentials, and no word, number or JSON key of the evidence is
 // eaten by a mask (bePaid's request carries "test": true; "Unexpected" stays "Unexpected").
 func TestShortSecretsNeitherLeakNorCorrupt(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		suite, secret, fault string
 		factory              sim.Factory
@@ -231,6 +237,7 @@ func TestShortSecretsNeitherLeakNorCorrupt(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.suite, func(t *testing.T) {
+			t.Parallel()
 			const shopID = "short-secret-shop"
 			l := simtest.Start(t, sim.Options{Seed: 11, Faults: []string{c.fault}, Providers: []sim.Factory{c.factory},
 				Credentials: map[string]sim.Credentials{c.suite: {ID: shopID, Secret: c.secret}}})

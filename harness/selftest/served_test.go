@@ -16,6 +16,7 @@ import (
 // prints into another shell, run paycert. The run is conformant, moves the simulator's clock
 // through the control API instead of waiting out the protocol's minutes, and prints no waits.
 func TestServedSimulatorAsTarget(t *testing.T) {
+	t.Parallel()
 	sim := exec.Command(paycertBinary, "sim", "-listen", "127.0.0.1:0")
 	sim.Dir = t.TempDir()
 	sim.Env = cleanEnv()

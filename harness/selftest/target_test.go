@@ -31,6 +31,7 @@ const unusableLimit = 30 * time.Second
 // paycert run before the first spec with exit 2, naming the URL and the likely fix, instead of
 // failing every requirement.
 func TestUnusableTargetStopsAtOnce(t *testing.T) {
+	t.Parallel()
 	closed := func() string {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -63,6 +64,7 @@ func TestUnusableTargetStopsAtOnce(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			r := runPaycert(t, unusableLimit, []string{"run", "-suites", paysageSuite, "-report-dir", t.TempDir()},
 				"PAYCERT_TARGET="+c.url,
 				"PAYCERT_PAYSAGE_SHOP_ID=shop",
@@ -88,6 +90,7 @@ func TestUnusableTargetStopsAtOnce(t *testing.T) {
 // but silent) ends the run at once: the specs before it keep their results, the rest are reported
 // not run with the reason, not failed, the report is written, and the exit status is 2.
 func TestTargetGoingAwayMidRun(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, reason string
 		// goAway is called, in the proxy's handler, when the 60th request has been served.
@@ -103,6 +106,7 @@ func TestTargetGoingAwayMidRun(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
 			const secret = "mid-run-secret"
 			simulator := simtest.Start(t, sim.Options{Providers: []sim.Factory{paysage.Factory()},
 				Credentials: map[string]sim.Credentials{"paysage": {ID: "shop", Secret: secret}}})
@@ -173,6 +177,7 @@ func TestTargetGoingAwayMidRun(t *testing.T) {
 // is mid-wait) stops it with exit 2 and the report written; the interrupted specs are not run, not
 // failed.
 func TestInterruptedRunWritesItsReport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	cmd := exec.Command(paycertBinary, "run", "-suites", paysageSuite, "-report-dir", dir)
 	cmd.Dir = t.TempDir()
@@ -233,6 +238,7 @@ func TestInterruptedRunWritesItsReport(t *testing.T) {
 // stopped by the system on reading it, and the run would hang). The spec of a wrong OTP passes
 // with whatever code is typed.
 func TestPromptSourceReadsTheTerminal(t *testing.T) {
+	t.Parallel()
 	scriptCmd, err := exec.LookPath("script")
 	if err != nil {
 		t.Skip("needs script(1) for a terminal: " + err.Error())
