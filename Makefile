@@ -142,11 +142,13 @@ sim:
 ## e.g. BENCH_ARGS='-duration 5s -providers paysage')
 BENCH_ARGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./harness/validate ./harness/sim/paysage ./harness/sim/bepaid ./harness/sim/simload
-	$(GO) test -run '^$$' -bench 'CreateAtScale' -benchtime=1000x ./harness/sim | tee $(TOOLS)/bench-scale.txt
+	$(GO) test -run '^$$' -bench . -benchmem ./harness/validate ./harness/sim/paysage ./harness/sim/bepaid
+	$(GO) test -run '^$$' -bench '^BenchmarkFlow$$' -benchmem ./harness/sim/simload
+	@mkdir -p $(TOOLS)
+	$(GO) test -run '^$$' -bench 'CreateAtScale' -benchtime=1000x ./harness/sim/simload | tee $(TOOLS)/bench-scale.txt
 	@awk '/CreateAtScale/ { split($$1, n, "/"); sub(/-[0-9]+$$/, "", n[3]); t[n[2] " " n[3]] = $$3; p[n[2]] = 1 } \
 		END { for (q in p) printf "create at 100k / at 1k stored, %-10s %.2fx\n", q, t[q " stored=100000"] / t[q " stored=1000"] }' $(TOOLS)/bench-scale.txt
-	$(GO) test -run '^$$' -bench 'MemoryAt100k' -benchtime=1x ./harness/sim
+	$(GO) test -run '^$$' -bench 'MemoryAt100k' -benchtime=1x ./harness/sim/simload
 	$(GO) run ./cmd/paycert-load $(BENCH_ARGS)
 
 ## selftest: the suites against a deliberately broken simulator and misbehaving targets
