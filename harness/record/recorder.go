@@ -1,9 +1,11 @@
 package record
 
 import (
+	"fmt"
 	"net/http"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/paycert/paycert/harness/validate"
 )
@@ -90,11 +92,11 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 			Method: raw.Method,
 			URL:    r.URL(raw.URL),
 			Header: r.Header(raw.RequestHeader),
-			Body:   r.Message(raw.RequestHeader.Get("Content-Type"), raw.RequestBody),
+			Body:   kept(r.Message(raw.RequestHeader.Get("Content-Type"), raw.RequestBody)),
 		},
 	}
 	if raw.Status != 0 || raw.ResponseBody != nil {
-		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: r.Message(raw.ResponseHeader.Get("Content-Type"), raw.ResponseBody)}
+		x.Response = &Message{Status: raw.Status, Header: r.Header(raw.ResponseHeader), Body: kept(r.Message(raw.ResponseHeader.Get("Content-Type"), raw.ResponseBody))}
 	}
 	if raw.Err != nil {
 		x.Error = r.String(raw.Err.Error())
@@ -108,6 +110,22 @@ func (rec *Recorder) Add(raw Raw) Exchange {
 	x.Seq = len(rec.exchanges) + 1
 	rec.exchanges = append(rec.exchanges, x)
 	return x
+}
+
+// MaxKept is the most of a body an exchange keeps; a spec that sends a body far too large on
+// purpose keeps its start and its size, not megabytes of padding in every report.
+const MaxKept = 64 << 10
+
+// kept cuts a redacted body longer than MaxKept, saying how long it was.
+func kept(body string) string {
+	if len(body) <= MaxKept {
+		return body
+	}
+	cut := MaxKept
+	for cut > 0 && !utf8.RuneStart(body[cut]) {
+		cut--
+	}
+	return body[:cut] + fmt.Sprintf("\n… (%d bytes in all; the rest is not kept)", len(body))
 }
 
 // LookedAt notes that the spec read the field at path of exchange seq's answer.
