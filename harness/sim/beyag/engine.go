@@ -66,16 +66,6 @@ const (
 	FaultNoDuplicateCheck  = "no-duplicate-check"
 	FaultBadSignature      = "bad-webhook-signature"
 	FaultAnyCredentials    = "any-credentials"
-	// Faults of the way requests are read and answered (request.go).
-	FaultReadsWithoutCredentials = "reads-without-credentials"
-	FaultTrailingData            = "trailing-data-accepted"
-	FaultEmptyBodyCrash          = "empty-body-crash"
-	FaultAnyContentType          = "any-content-type"
-	FaultNoBodyLimit             = "no-body-limit"
-	FaultTestNotEchoed           = "test-not-echoed"
-	FaultStatusDropsTrackingID   = "status-drops-tracking-id"
-	// FaultDeclinedConfirmWithoutParent answers a declined confirmation without parent_uid.
-	FaultDeclinedConfirmWithoutParent = "declined-confirm-without-parent"
 )
 
 // DuplicateWindow is how long after a confirmation request another one for the same uid is

@@ -12,6 +12,20 @@ import (
 	"github.com/paycert/paycert/harness/sim"
 )
 
+// Fault kinds of the way requests are read and answered; the fault's name is
+// "<provider>.<kind>" (CommonFaults).
+const (
+	FaultReadsWithoutCredentials = "reads-without-credentials"
+	FaultTrailingData            = "trailing-data-accepted"
+	FaultEmptyBodyCrash          = "empty-body-crash"
+	FaultAnyContentType          = "any-content-type"
+	FaultNoBodyLimit             = "no-body-limit"
+	FaultTestNotEchoed           = "test-not-echoed"
+	FaultStatusDropsTrackingID   = "status-drops-tracking-id"
+	// FaultDeclinedConfirmWithoutParent answers a declined confirmation without parent_uid.
+	FaultDeclinedConfirmWithoutParent = "declined-confirm-without-parent"
+)
+
 // MaxBody is the largest request body the engine reads. Every documented field is at most a few
 // hundred characters (description 255, address 255), so a body of this size is no payment
 // request; a larger one is refused with the error body (errata ERR-BGW-010).
