@@ -59,13 +59,31 @@ func DescribeTransactionAPI(p Provider) bool {
 			return uid
 		}
 
+		// successful makes a payment and completes it; it returns its uid and amount.
+		successful := func(ctx context.Context) (string, int64) {
+			GinkgoHelper()
+			body := p.NewPayment(t, "")
+			uid := create(ctx, body)
+			p.Complete(ctx, t, cl, uid, body)
+			amount, _ := jsondoc.Int(body, "request.amount")
+			return uid, amount
+		}
+
+		// stillRefundable asserts that a refused request refunded nothing: the full refund of the
+		// payment is accepted after it.
+		stillRefundable := func(ctx context.Context, uid string, amount int64) {
+			GinkgoHelper()
+			t.Relies("BGW-REFUND-002", func() {
+				res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, amount, "customer asked")))
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).To(Equal("successful"), "after a refused refund request the full refund was not accepted: the refused one refunded the payment\n%s", res.Describe())
+			})
+		}
+
 		Context("authentication", func() {
 			It("refuses wrong shop credentials and makes no transaction", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
 				body := p.NewPayment(t, "")
-				wrong := bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: "wrong-" + t.Provider.SecretKey[:min(4, len(t.Provider.SecretKey))]}
-				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: body, Auth: &wrong}))
-				conformance.Refused(res)
-				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
+				Unauthenticated(ctx, t, cl, bgw.Call{Op: bgw.OpCreatePayment, Body: body}, WrongSecret)
 
 				tracking := jsondoc.String(body, "request.tracking_id")
 				list := conformance.Must(cl.ByTrackingID(ctx, tracking))
@@ -75,9 +93,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			})
 
 			It("refuses a request without credentials", req("BGW-AUTH-001", "BGW-ERR-001"), func(ctx SpecContext) {
-				res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bgw.OpCreatePayment, Body: p.NewPayment(t, ""), NoAuth: true}))
-				conformance.Refused(res)
-				Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 without credentials\n%s", res.Describe())
+				Unauthenticated(ctx, t, cl, bgw.Call{Op: bgw.OpCreatePayment, Body: p.NewPayment(t, "")}, NoCredentials)
 			})
 		})
 
@@ -103,16 +119,103 @@ func DescribeTransactionAPI(p Provider) bool {
 			create(ctx, body)
 		})
 
-		It("answers an accepted payment with the transaction object, echoing the request", req("BGW-PAY-005", "BGW-PAY-006"), func(ctx SpecContext) {
+		// echoing is a payment whose echoed fields are not the defaults: its test flag as given and
+		// language ru.
+		echoing := func(test bool) jsondoc.Doc {
 			body := p.NewPayment(t, "")
-			res := conformance.Must(cl.CreatePayment(ctx, body))
-			conformance.Conforms(res, http.StatusOK)
-			for _, k := range []string{"currency", "description", "tracking_id"} {
-				Expect(res.String("transaction."+k)).To(Equal(jsondoc.String(body, "request."+k)), "transaction.%s does not echo the request\n%s", k, res.Describe())
+			Set("request.test", test)(body)
+			Set("request.language", "ru")(body)
+			return body
+		}
+		testFlags := func(ids ...string) []TableEntry {
+			return []TableEntry{Entry("test true", req(ids...), true), Entry("test false", req(ids...), false)}
+		}
+
+		DescribeTable("answers an accepted payment with the transaction object, echoing the request",
+			func(ctx SpecContext, test bool) {
+				body := echoing(test)
+				res := conformance.Must(cl.CreatePayment(ctx, body))
+				conformance.Conforms(res, http.StatusOK)
+				ExpectEcho(res, "transaction", body)
+			},
+			testFlags("BGW-PAY-005", "BGW-PAY-006"),
+		)
+
+		DescribeTable("answers the status queries with the values the request gave",
+			func(ctx SpecContext, test bool) {
+				body := echoing(test)
+				uid := create(ctx, body)
+				res := conformance.Must(cl.Transaction(ctx, uid))
+				conformance.Conforms(res, http.StatusOK)
+				ExpectEcho(res, "transaction", body)
+
+				list := conformance.Must(cl.ByTrackingID(ctx, jsondoc.String(body, "request.tracking_id")))
+				conformance.Conforms(list, http.StatusOK)
+				Expect(list.String("transactions.0.uid")).To(Equal(uid), "the tracking_id's only payment is not listed\n%s", list.Describe())
+				ExpectEcho(list, "transactions.0", body)
+			},
+			testFlags("BGW-PAY-008"),
+		)
+
+		Context("requests that are no request of the API", func() {
+			// noPayment asserts that no payment carries the tracking_id of body.
+			noPayment := func(ctx context.Context, body jsondoc.Doc) {
+				GinkgoHelper()
+				list := conformance.Must(cl.ByTrackingID(ctx, jsondoc.String(body, "request.tracking_id")))
+				conformance.Conforms(list, http.StatusOK)
+				Expect(list.Has("transactions.0")).To(BeFalse(), "a refused request made a payment\n%s", list.Describe())
 			}
-			amount, _ := jsondoc.Int(body, "request.amount")
-			got, ok := res.Int("transaction.amount")
-			Expect(ok && got == amount).To(BeTrue(), "transaction.amount %d does not echo the request's %d\n%s", got, amount, res.Describe())
+
+			DescribeTable("refuses a payment body that is no request, and makes no payment",
+				func(ctx SpecContext, u Unreadable) {
+					body := p.NewPayment(t, "")
+					SendUnreadable(ctx, cl, bgw.Call{Op: bgw.OpCreatePayment}, body, u)
+					noPayment(ctx, body)
+				},
+				UnreadableEntries(req),
+			)
+
+			DescribeTable("refuses a refund body that is no request, and refunds nothing",
+				func(ctx SpecContext, u Unreadable) {
+					uid, amount := successful(ctx)
+					SendUnreadable(ctx, cl, bgw.Call{Op: bgw.OpRefund}, bgw.RefundRequest(uid, amount, "customer asked"), u)
+					stillRefundable(ctx, uid, amount)
+				},
+				UnreadableEntries(req),
+			)
+		})
+
+		Context("authentication of every other operation", func() {
+			DescribeTable("refuses the operation and does nothing",
+				func(ctx SpecContext, op string, how Credentials) {
+					body := p.NewPayment(t, "")
+					uid := create(ctx, body)
+					call := bgw.Call{Op: op}
+					switch op {
+					case bgw.OpTransaction:
+						call.PathParams = map[string]string{"uid": uid}
+					case bgw.OpByTrackingID:
+						call.PathParams = map[string]string{"tracking_id": jsondoc.String(body, "request.tracking_id")}
+					case bgw.OpRefund:
+						amount, _ := jsondoc.Int(body, "request.amount")
+						call.Body = bgw.RefundRequest(uid, amount, "customer asked")
+					}
+					res := Unauthenticated(ctx, t, cl, call, how)
+					Expect(res.Has("transaction") || res.Has("transactions")).To(BeFalse(), "a refused request was answered with transactions\n%s", res.Describe())
+				},
+				Entry("status query by uid without credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpTransaction, NoCredentials),
+				Entry("status query by uid with wrong credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpTransaction, WrongSecret),
+				Entry("status query by tracking_id without credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpByTrackingID, NoCredentials),
+				Entry("status query by tracking_id with wrong credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpByTrackingID, WrongSecret),
+				Entry("refund without credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpRefund, NoCredentials),
+				Entry("refund with wrong credentials", req("BGW-AUTH-002", "BGW-ERR-001"), bgw.OpRefund, WrongSecret),
+			)
+
+			It("refuses a refund of a successful payment without credentials, and refunds nothing", req("BGW-AUTH-002", "BGW-ERR-001"), func(ctx SpecContext) {
+				uid, amount := successful(ctx)
+				Unauthenticated(ctx, t, cl, bgw.Call{Op: bgw.OpRefund, Body: bgw.RefundRequest(uid, amount, "customer asked")}, NoCredentials)
+				stillRefundable(ctx, uid, amount)
+			})
 		})
 
 		Context("status query", func() {
@@ -183,25 +286,28 @@ func DescribeTransactionAPI(p Provider) bool {
 		})
 
 		Context("webhooks", func() {
-			finished := func(ctx context.Context) (conformance.Webhook, string) {
+			finished := func(ctx context.Context) (conformance.Webhook, string, jsondoc.Doc) {
 				GinkgoHelper()
 				body := p.NewPayment(t, t.Inbox().URL())
 				uid := create(ctx, body)
 				p.Complete(ctx, t, cl, uid, body)
 				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", Final)
-				return hook, uid
+				return hook, uid, body
 			}
 
 			It("sends the finished transaction to notification_url with the shop's Basic credentials", req("BGW-NOTIFY-001", "BGW-NOTIFY-002"), func(ctx SpecContext) {
-				d, uid := finished(ctx)
+				d, uid, body := finished(ctx)
 				Expect(d.Findings).To(BeEmpty(), "the webhook body is not a transaction answer")
 				Expect(jsondoc.String(d.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
+				for _, k := range []string{"currency", "description", "tracking_id", "language"} {
+					Expect(jsondoc.String(d.Value, "transaction."+k)).To(Equal(jsondoc.String(body, "request."+k)), "the webhook's transaction.%s is not the payment's", k)
+				}
 				check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 				Expect(check.Basic).To(BeTrue(), "the webhook's Authorization header does not carry the shop ID and secret key")
 			})
 
 			It("signs every webhook with the shop's RSA key (Content-Signature)", req("BGW-NOTIFY-003"), func(ctx SpecContext) {
-				finished(ctx)
+				_, _, _ = finished(ctx)
 				for i, d := range t.Inbox().All() {
 					check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 					Expect(check.SignatureErr).NotTo(HaveOccurred(), "webhook %d of %d: Content-Signature", i+1, len(t.Inbox().All()))
@@ -210,15 +316,6 @@ func DescribeTransactionAPI(p Provider) bool {
 		})
 
 		Context("refunds", func() {
-			successful := func(ctx context.Context) (string, int64) {
-				GinkgoHelper()
-				body := p.NewPayment(t, "")
-				uid := create(ctx, body)
-				p.Complete(ctx, t, cl, uid, body)
-				amount, _ := jsondoc.Int(body, "request.amount")
-				return uid, amount
-			}
-
 			It("refuses a refund without a reason", req("BGW-REFUND-001", "BGW-ERR-001"), func(ctx SpecContext) {
 				uid, amount := successful(ctx)
 				body := bgw.RefundRequest(uid, amount, "x")

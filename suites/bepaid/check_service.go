@@ -44,6 +44,16 @@ func expectCheck(res *exchange.Result, version string, want checkResult) {
 	Expect(op).To(equalOrNull(want.operator), "v2 validation.operator\n%s", res.Describe())
 }
 
+// v2Processed are the messages of a v2 check of an MTS number (document 004, the first two v2
+// examples).
+var v2Processed = map[string]string{"message": "Request successfully processed", "validation.message": "Request successfully processed"}
+
+// checkCall is a service check of the activated test number in API version version, with the
+// shop's credentials.
+func checkCall(version string) bgw.Call {
+	return bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true), Header: http.Header{"X-Api-Version": {version}}}
+}
+
 // equalOrNull matches v, or JSON null when v is nil.
 func equalOrNull(v any) OmegaMatcher {
 	if v == nil {
@@ -76,14 +86,37 @@ func (s specs) serviceCheck() bool {
 			Entry("v3, 375290000000: MTS, service activated", s.Req("BPD-TEST-004", "BPD-CHECK-002"), bepaid.V3, bepaid.PhoneInsufficientFunds, activated),
 		)
 
-		DescribeTable("answers the documented v3 codes",
+		DescribeTable("answers the documented v3 code of every test number",
 			func(ctx SpecContext, phone, code string) {
 				res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V3, bepaid.CheckRequest(phone, true)))
 				conformance.Conforms(res, http.StatusOK)
-				Expect(res.String("code")).To(Equal(code), "v3 code\n%s", res.Describe())
+				Expect(res.String("code")).To(Equal(code), "v3 code of %s\n%s", phone, res.Describe())
 			},
-			Entry("S.0000 for an activated service", s.Req("BPD-CHECK-005"), bepaid.PhoneActivated, "S.0000"),
-			Entry("F.0202 for an MTS number without the service", s.Req("BPD-CHECK-005"), bepaid.PhoneInactive, "F.0202"),
+			Entry("375295222222: S.0000, service activated", s.Req("BPD-CHECK-005"), bepaid.PhoneActivated, "S.0000"),
+			Entry("375290000000: S.0000, service activated", s.Req("BPD-CHECK-005"), bepaid.PhoneInsufficientFunds, "S.0000"),
+			Entry("375295111111: F.0202, an MTS number without the service", s.Req("BPD-CHECK-007"), bepaid.PhoneInactive, "F.0202"),
+			Entry("375444111111: F.0213, not a valid MTS number", s.Req("BPD-CHECK-008"), bepaid.PhoneInvalid, "F.0213"),
+		)
+
+		DescribeTable("answers the documented messages of the test numbers",
+			func(ctx SpecContext, version, phone string, want map[string]string) {
+				res := conformance.Must(bepaid.CheckService(ctx, cl, version, bepaid.CheckRequest(phone, true)))
+				conformance.Conforms(res, http.StatusOK)
+				for path, msg := range want {
+					Expect(res.String(path)).To(Equal(msg), "v%s %s of %s\n%s", version, path, phone, res.Describe())
+				}
+			},
+			Entry("v2, 375295222222", s.Req("BPD-CHECK-009"), bepaid.V2, bepaid.PhoneActivated, v2Processed),
+			Entry("v2, 375295111111", s.Req("BPD-CHECK-009"), bepaid.V2, bepaid.PhoneInactive, v2Processed),
+			Entry("v3, 375295222222: S.0000", s.Req("BPD-CHECK-009"), bepaid.V3, bepaid.PhoneActivated, map[string]string{
+				"message": "The operation was successfully processed", "friendly_message": "Successfully processed"}),
+			Entry("v3, 375295111111: F.0202", s.Req("BPD-CHECK-009"), bepaid.V3, bepaid.PhoneInactive, map[string]string{
+				"message":          "Account ID not found: Failed to complete the transaction. Check the request parameters.",
+				"friendly_message": "Account ID not found: Failed to complete the transaction. Contact the payment method provider for details."}),
+			// The document's message has a Cyrillic С in "Сontact" (errata ERR-BPD-014).
+			Entry("v3, 375444111111: F.0213", s.Req("BPD-CHECK-009"), bepaid.V3, bepaid.PhoneInvalid, map[string]string{
+				"message":          "Not allowed: Contact the payment service provider for details.",
+				"friendly_message": "Not allowed: Failed to complete the transaction. Contact the merchant for details or use another payment method."}),
 		)
 
 		DescribeTable("answers a phone number of invalid format as a check result",
@@ -106,13 +139,22 @@ func (s specs) serviceCheck() bool {
 			Entry("v3", s.Req("BPD-CHECK-003", "BGW-ERR-001"), bepaid.V3),
 		)
 
-		It("refuses a check with wrong shop credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), func(ctx SpecContext) {
-			wrong := bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: "wrong-secret"}
-			res := conformance.Must(cl.Call(ctx, bgw.Call{Op: bepaid.OpCheckService, Body: bepaid.CheckRequest(bepaid.PhoneActivated, true),
-				Header: http.Header{"X-Api-Version": {bepaid.V2}}, Auth: &wrong}))
-			conformance.Refused(res)
-			Expect(res.Status).To(Equal(http.StatusUnauthorized), "want 401 for wrong credentials\n%s", res.Describe())
-		})
+		DescribeTable("refuses a check without the shop's credentials",
+			func(ctx SpecContext, version string, how begateway.Credentials) {
+				begateway.Unauthenticated(ctx, t, cl, checkCall(version), how)
+			},
+			Entry("v2 without credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), bepaid.V2, begateway.NoCredentials),
+			Entry("v2 with wrong credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), bepaid.V2, begateway.WrongSecret),
+			Entry("v3 without credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), bepaid.V3, begateway.NoCredentials),
+			Entry("v3 with wrong credentials", s.Req("BPD-CHECK-006", "BGW-ERR-001"), bepaid.V3, begateway.WrongSecret),
+		)
+
+		DescribeTable("refuses a check that is no request",
+			func(ctx SpecContext, u begateway.Unreadable) {
+				begateway.SendUnreadable(ctx, cl, checkCall(bepaid.V2), bepaid.CheckRequest(bepaid.PhoneActivated, true), u)
+			},
+			begateway.UnreadableEntries(s.Req),
+		)
 
 		It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {
 			res := conformance.Must(bepaid.CheckService(ctx, cl, bepaid.V2, bepaid.CheckRequest("375291234567", true)))

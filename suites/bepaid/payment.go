@@ -86,16 +86,35 @@ func (s specs) payment() bool {
 			Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
 		})
 
-		It("fails a payment whose customer declines the Terms of Service", s.Req("BPD-PAY-006"), func(ctx SpecContext) {
-			body := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Decline).Body()
-			res := conformance.Must(cl.CreatePayment(ctx, body))
+		DescribeTable("never completes a payment whose customer declines the Terms of Service",
+			func(ctx SpecContext, phone string) {
+				body := bepaid.NewPayment(phone, bepaid.Decline).Body()
+				res := conformance.Must(cl.CreatePayment(ctx, body))
+				if res.Status >= 400 {
+					conformance.Refused(res)
+					return
+				}
+				conformance.Conforms(res, http.StatusOK)
+				Expect(res.String("transaction.status")).NotTo(Equal("successful"), "a declined payment was answered successful\n%s", res.Describe())
+				final := processed(ctx, t, cl, res.String("transaction.uid"))
+				Expect(final.String("transaction.status")).To(Equal("failed"), "a payment the customer declined must end failed, not complete\n%s", final.Describe())
+			},
+			Entry("375295222222, whose payments succeed", s.Req("BPD-PAY-006"), bepaid.PhoneActivated),
+			Entry("375295111111, whose service is not activated", s.Req("BPD-PAY-006"), bepaid.PhoneInactive),
+		)
+
+		It("says the phone number is invalid when 375444111111 pays", s.Req("BPD-TEST-007"), func(ctx SpecContext) {
+			res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneInvalid, bepaid.AlreadyAccepted).Body()))
 			if res.Status >= 400 {
+				// Refused at once (errata ERR-BPD-007): the refusal names the phone number.
 				conformance.Refused(res)
+				Expect(res.Has("errors.request.customer.phone")).To(BeTrue(), "the refusal does not name customer.phone\n%s", res.Describe())
 				return
 			}
 			conformance.Conforms(res, http.StatusOK)
 			final := processed(ctx, t, cl, res.String("transaction.uid"))
-			Expect(final.String("transaction.status")).To(Equal("failed"), "a declined payment must not succeed\n%s", final.Describe())
+			Expect(final.String("transaction.status")).To(Equal("failed"), "%s", final.Describe())
+			Expect(strings.ToLower(final.String("transaction.message"))).To(ContainSubstring("invalid phone number"), "%s", final.Describe())
 		})
 
 		It("refuses a number outside the test table in test mode", s.Req("BPD-TEST-006"), func(ctx SpecContext) {

@@ -65,6 +65,53 @@ func (s specs) confirmation() bool {
 			Expect(res.Status).To(Equal(http.StatusNotFound), "%s", res.Describe())
 		})
 
+		DescribeTable("refuses a confirmation that is no request, and the payment stays pending",
+			func(ctx SpecContext, u begateway.Unreadable) {
+				code := t.OTPFor(ctx, uid, p.AccountNumber)
+				begateway.SendUnreadable(ctx, cl, bgw.Call{Op: bgw.OpConfirm, PathParams: map[string]string{"uid": uid}}, paysage.Confirm(code, nil), u)
+				Expect(statusOf(ctx, cl, uid)).To(Equal("pending"), "a refused confirmation changed the payment")
+			},
+			begateway.UnreadableEntries(s.Req),
+		)
+
+		DescribeTable("refuses a confirmation with the right OTP but without the shop's credentials, and the payment stays pending",
+			func(ctx SpecContext, how begateway.Credentials) {
+				code := t.OTPFor(ctx, uid, p.AccountNumber)
+				call := bgw.Call{Op: bgw.OpConfirm, PathParams: map[string]string{"uid": uid}, Body: paysage.Confirm(code, nil)}
+				begateway.Unauthenticated(ctx, t, cl, call, how)
+				Expect(statusOf(ctx, cl, uid)).To(Equal("pending"), "a confirmation %s changed the payment", how)
+			},
+			Entry("without credentials", s.Req("BGW-AUTH-002", "BGW-ERR-001"), begateway.NoCredentials),
+			Entry("with wrong credentials", s.Req("BGW-AUTH-002", "BGW-ERR-001"), begateway.WrongSecret),
+		)
+
+		DescribeTable("answers a declined confirmation with the confirm transaction of the payment",
+			func(ctx SpecContext, second bool) {
+				code := t.OTPFor(ctx, uid, p.AccountNumber)
+				send := otp.Wrong(code)
+				if second {
+					// A wrong OTP first, then the right one within 30 s: a duplicate.
+					t.Relies("PSG-CONFIRM-003", func() {
+						conformance.Declined(conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(send, nil))), "transaction.status")
+					})
+					send = code
+				}
+				res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(send, nil)))
+				if res.Status >= 400 {
+					conformance.Refused(res)
+					Skip(report.NotApplicablePrefix + "the target declines a confirmation with a 4xx error body (errata ERR-PSG-002), not with a confirm transaction")
+				}
+				conformance.Declined(res, "transaction.status")
+				Expect(res.String("transaction.type")).To(Equal("confirm"), "%s", res.Describe())
+				Expect(res.String("transaction.parent_uid")).To(Equal(uid), "a declined confirmation's parent_uid is not the payment's uid\n%s", res.Describe())
+				Expect(res.String("transaction.currency")).To(Equal(p.Currency), "%s", res.Describe())
+				amount, _ := res.Int("transaction.amount")
+				Expect(amount).To(Equal(p.Amount), "a declined confirmation's amount is not the payment's\n%s", res.Describe())
+			},
+			Entry("a wrong OTP", s.Req("PSG-CONFIRM-006"), false),
+			Entry("the right OTP a second time within 30 s", s.Req("PSG-CONFIRM-006"), true),
+		)
+
 		Context("duplicate window of 30 seconds", func() {
 			no, yes := false, true
 			// afterWrong sends a wrong OTP first, so that the right one comes as a second request.

@@ -28,6 +28,19 @@ const (
 	FaultWrongTestResult = "wrong-test-result"
 	// FaultV3AsV2 answers a v3 service check in the v2 shape.
 	FaultV3AsV2 = "v3-as-v2"
+	// FaultDeclineCompletes lets a payment whose customer declined the Terms of Service end as
+	// its phone number says (375295222222: successful).
+	FaultDeclineCompletes = "decline-completes"
+	// FaultInactiveCode answers the v3 check of 375295111111 with F.0213 instead of F.0202.
+	FaultInactiveCode = "inactive-code-f0213"
+	// FaultInvalidCode answers the v3 check of 375444111111 with F.0202 instead of F.0213.
+	FaultInvalidCode = "invalid-code-f0202"
+	// FaultCheckMessage answers an activated v3 check with another friendly_message.
+	FaultCheckMessage = "check-message"
+	// FaultInvalidPaymentMessage fails the payment of 375444111111 without saying why.
+	FaultInvalidPaymentMessage = "invalid-payment-message"
+	// FaultCheckWithoutCredentials serves a service check without an Authorization header.
+	FaultCheckWithoutCredentials = "check-without-credentials"
 )
 
 // Factory makes the bePaid simulator for a sim.Server.
@@ -37,14 +50,20 @@ func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
 	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
-	return []sim.Fault{
+	return append([]sim.Fault{
 		f(FaultWrongTestResult, "the test number 375290000000 pays successfully instead of failing for insufficient funds", "BPD-TEST-004"),
 		f(FaultV3AsV2, "a service check with X-API-Version 3 is answered in the v2 shape", "BPD-CHECK-002"),
 		f(beyag.FaultDropWebhook, "no notification is sent for the final status", "BPD-NOTIFY-001"),
 		f(beyag.FaultCreatedSuccessful, "a new payment answers successful instead of pending", "BPD-PAY-003"),
 		f(beyag.FaultBadSignature, "notifications carry a Content-Signature that does not verify", "BGW-NOTIFY-003"),
 		f(beyag.FaultAnyCredentials, "requests with wrong shop credentials are served", "BGW-AUTH-001"),
-	}
+		f(FaultDeclineCompletes, "a payment whose customer declined the Terms of Service completes", "BPD-PAY-006"),
+		f(FaultInactiveCode, "the v3 check of 375295111111 answers F.0213 instead of F.0202", "BPD-CHECK-007"),
+		f(FaultInvalidCode, "the v3 check of 375444111111 answers F.0202 instead of F.0213", "BPD-CHECK-008"),
+		f(FaultCheckMessage, "an activated v3 check answers another friendly_message than the document's", "BPD-CHECK-009"),
+		f(FaultInvalidPaymentMessage, "the failed payment of 375444111111 does not say the phone number is invalid", "BPD-TEST-007"),
+		f(FaultCheckWithoutCredentials, "a service check without credentials is served", "BPD-CHECK-006"),
+	}, beyag.CommonFaults(Name)...)
 }
 
 // config is the bePaid provider on the beGateway engine.
@@ -86,9 +105,13 @@ type testPhone struct {
 var testPhones = map[string]testPhone{
 	"375295222222": {activated, beyag.Successful, "Transaction was successfully processed."},
 	"375295111111": {inactive, beyag.Failed, "The MTS Money service is not active for this phone number."},
-	"375444111111": {invalid, beyag.Failed, "Invalid phone number."},
+	"375444111111": {invalid, beyag.Failed, invalidPhone},
 	"375290000000": {activated, beyag.Failed, "Insufficient funds."},
 }
+
+// invalidPhone is the message of the failed payment of 375444111111 (document 004, Testing:
+// "Invalid phone number").
+const invalidPhone = "Invalid phone number."
 
 // testNumbers lists the test phone numbers for error messages.
 const testNumbers = "375295222222, 375295111111, 375444111111, 375290000000"

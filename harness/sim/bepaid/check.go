@@ -9,9 +9,15 @@ import (
 
 // Routes adds the MTS Money service activation check.
 func (mtsMoney) Routes(e *beyag.Engine, mux *http.ServeMux) {
-	mux.HandleFunc("POST /beyag/gateways/mts_money/check_service", e.Authenticated(func(w http.ResponseWriter, r *http.Request) {
-		checkService(e, w, r)
-	}))
+	check := func(w http.ResponseWriter, r *http.Request) { checkService(e, w, r) }
+	authenticated := e.Authenticated(check)
+	mux.HandleFunc("POST /beyag/gateways/mts_money/check_service", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" && e.Fault(FaultCheckWithoutCredentials) {
+			check(w, r)
+			return
+		}
+		authenticated(w, r)
+	})
 }
 
 // checkService answers whether a phone number has the MTS Money service activated, in the shape
@@ -19,7 +25,7 @@ func (mtsMoney) Routes(e *beyag.Engine, mux *http.ServeMux) {
 // of invalid format is a check result, not a refusal (document 004: operator "null - Invalid format
 // of the submitted phone number").
 func checkService(e *beyag.Engine, w http.ResponseWriter, r *http.Request) {
-	req := beyag.ReadRequest(w, r)
+	req := e.ReadRequest(w, r)
 	if req == nil {
 		return
 	}
@@ -51,7 +57,16 @@ func checkService(e *beyag.Engine, w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("X-API-Version") == "3" && !e.Fault(FaultV3AsV2) {
-		sim.WriteJSON(w, http.StatusOK, checkV3(found))
+		answer := checkV3(found)
+		switch {
+		case found == inactive && e.Fault(FaultInactiveCode):
+			answer["code"] = "F.0213"
+		case found == invalid && e.Fault(FaultInvalidCode):
+			answer["code"] = "F.0202"
+		case found == activated && e.Fault(FaultCheckMessage):
+			answer["friendly_message"] = "OK"
+		}
+		sim.WriteJSON(w, http.StatusOK, answer)
 		return
 	}
 	sim.WriteJSON(w, http.StatusOK, checkV2(found))
@@ -71,7 +86,7 @@ func checkV2(s service) map[string]any {
 }
 
 // checkV3 is the v3 answer (document 004, Response, second table and the v3 examples; errata
-// ERR-BPD-007 for an invalid number).
+// ERR-BPD-007 for an invalid number, ERR-BPD-014 for the F.0213 message).
 func checkV3(s service) map[string]any {
 	switch s {
 	case activated:
@@ -82,7 +97,7 @@ func checkV3(s service) map[string]any {
 			"friendly_message": "Account ID not found: Failed to complete the transaction. Contact the payment method provider for details."}
 	default:
 		return map[string]any{"code": "F.0213", "status": "failed",
-			"message":          "Not allowed: Invalid phone number. Contact the payment service provider for details.",
+			"message":          "Not allowed: Contact the payment service provider for details.",
 			"friendly_message": "Not allowed: Failed to complete the transaction. Contact the merchant for details or use another payment method."}
 	}
 }

@@ -59,12 +59,15 @@ func (mtsMoney) Created(e *beyag.Engine, tx *beyag.Tx) {
 	phone, _ := tx.Customer["phone"].(string)
 	result, ok := lookup(phone, tx.Test)
 	if !ok {
-		result = testPhone{status: beyag.Failed, message: "Invalid phone number."}
+		result = testPhone{status: beyag.Failed, message: invalidPhone}
 	}
 	if phone == "375290000000" && tx.Test && e.Fault(FaultWrongTestResult) {
 		result.status, result.message = beyag.Successful, "Transaction was successfully processed."
 	}
-	if tx.Section["confirm_agreement"] == "decline" {
+	if phone == "375444111111" && tx.Test && e.Fault(FaultInvalidPaymentMessage) {
+		result.message = "Transaction was failed."
+	}
+	if tx.Section["confirm_agreement"] == "decline" && !e.Fault(FaultDeclineCompletes) {
 		result.status, result.message = beyag.Failed, declined
 	}
 	e.SettleAfter(tx, ProcessingTime, result.status, result.message)

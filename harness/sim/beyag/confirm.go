@@ -13,7 +13,7 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, "uid")
 		return
 	}
-	req := ReadRequest(w, r)
+	req := e.ReadRequest(w, r)
 	if req == nil {
 		return
 	}
@@ -48,10 +48,14 @@ func (e *Engine) confirm(w http.ResponseWriter, r *http.Request) {
 	now := e.env.Clock.Now()
 	duplicate := !tx.PrevConfirmAt.IsZero() && now.Sub(tx.PrevConfirmAt) < DuplicateWindow && !skip && !e.Fault(FaultNoDuplicateCheck)
 	answer := func(status, message string) {
-		sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": map[string]any{
+		out := map[string]any{
 			"uid": e.newUID(), "parent_uid": tx.UID, "type": "confirm", "status": status, "message": message,
 			"created_at": ts(now), "amount": tx.Amount, "currency": tx.Currency,
-		}})
+		}
+		if status != Successful && e.Fault(FaultDeclinedConfirmWithoutParent) {
+			delete(out, "parent_uid")
+		}
+		sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": out})
 	}
 	switch {
 	case duplicate:

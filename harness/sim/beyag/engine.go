@@ -171,8 +171,7 @@ func (e *Engine) clear() {
 // due work (expiry, settlement) happen; others get 401 with the error body.
 func (e *Engine) Authenticated(h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		creds := e.env.Credentials
-		if !e.Fault(FaultAnyCredentials) && !signing.CheckBasic(r.Header.Get("Authorization"), creds.ID, creds.Secret) {
+		if !e.authorized(r) {
 			writeUnauthorized(w)
 			return
 		}
@@ -181,26 +180,6 @@ func (e *Engine) Authenticated(h http.HandlerFunc) http.HandlerFunc {
 		e.mu.Unlock()
 		h(w, r)
 	}
-}
-
-// ReadRequest decodes {"request": {...}}; on failure it answers with the error body and returns
-// nil. Numbers are json.Number.
-func ReadRequest(w http.ResponseWriter, r *http.Request) map[string]any {
-	var body map[string]any
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<20))
-	dec.UseNumber()
-	if err := dec.Decode(&body); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "Unprocessable entity: the body is not a JSON object.", "request", "is not valid JSON")
-		return nil
-	}
-	req, ok := body["request"].(map[string]any)
-	if !ok {
-		var errs FieldErrors
-		errs.Add("request", "is missing")
-		WriteFieldErrors(w, &errs)
-		return nil
-	}
-	return req
 }
 
 func (e *Engine) newUID() string { return e.env.Rand.UUID() }
@@ -341,7 +320,7 @@ func (e *Engine) transaction(w http.ResponseWriter, r *http.Request) {
 		writeNotFound(w, "uid")
 		return
 	}
-	sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": e.render(tx)})
+	sim.WriteJSON(w, http.StatusOK, map[string]any{"transaction": e.statusAnswer(tx)})
 }
 
 func (e *Engine) byTrackingID(w http.ResponseWriter, r *http.Request) {

@@ -118,7 +118,7 @@ func checkAmount(req map[string]any, errs *FieldErrors) int64 {
 }
 
 func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {
-	req := ReadRequest(w, r)
+	req := e.ReadRequest(w, r)
 	if req == nil {
 		return
 	}
@@ -176,7 +176,7 @@ func (e *Engine) createPayment(w http.ResponseWriter, r *http.Request) {
 		tx.Status, tx.PaidAt = Successful, &paid
 		e.finished.Add(tx.UID, now)
 	}
-	answer := map[string]any{"transaction": e.render(tx)}
+	answer := map[string]any{"transaction": e.paymentAnswer(tx)}
 	e.notify(tx, false)
 	sim.WriteJSON(w, http.StatusOK, answer)
 }

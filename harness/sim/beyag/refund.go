@@ -11,7 +11,7 @@ import (
 // value must equal the amount of the parent transaction"); for bePaid MTS Money see errata
 // ERR-BPD-011.
 func (e *Engine) refund(w http.ResponseWriter, r *http.Request) {
-	req := ReadRequest(w, r)
+	req := e.ReadRequest(w, r)
 	if req == nil {
 		return
 	}

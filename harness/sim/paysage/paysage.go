@@ -28,7 +28,7 @@ func Factory() sim.Factory { return beyag.Factory(config(), Faults()) }
 // requirement the suite must then report failed.
 func Faults() []sim.Fault {
 	f := func(kind, desc, req string) sim.Fault { return sim.NewFault(Name, kind, desc, req) }
-	return []sim.Fault{
+	return append([]sim.Fault{
 		f(beyag.FaultAcceptWrongOTP, "a wrong OTP confirms the payment", "PSG-CONFIRM-003"),
 		f(beyag.FaultPartialRefund, "a refund of less than the payment amount is accepted", "PSG-REFUND-002"),
 		f(beyag.FaultDropWebhook, "no webhook is sent for the final status", "PSG-NOTIFY-001"),
@@ -36,7 +36,8 @@ func Faults() []sim.Fault {
 		f(beyag.FaultNoDuplicateCheck, "a second confirmation within 30 s is not declined", "PSG-DUP-001"),
 		f(beyag.FaultBadSignature, "webhooks carry a Content-Signature that does not verify", "BGW-NOTIFY-003"),
 		f(beyag.FaultAnyCredentials, "requests with wrong shop credentials are served", "BGW-AUTH-001"),
-	}
+		f(beyag.FaultDeclinedConfirmWithoutParent, "a declined confirmation is answered without parent_uid", "PSG-CONFIRM-006"),
+	}, beyag.CommonFaults(Name)...)
 }
 
 // config is the PaySage provider on the beGateway engine.

@@ -1,6 +1,9 @@
 package paysage_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/sim"
+	"github.com/paycert/paycert/harness/sim/beyag"
 	"github.com/paycert/paycert/harness/sim/paysage"
 	"github.com/paycert/paycert/harness/sim/simtest"
 )
@@ -354,4 +358,108 @@ func TestRetention(t *testing.T) {
 	if uid := got[0].(map[string]any)["uid"]; uid != done[2] {
 		t.Errorf("newest first: the list starts with %v, want %s", uid, done[2])
 	}
+}
+
+// TestUnreadableBodies pins how the engine reads a body (errata ERR-BGW-010): one JSON object
+// sent as application/json and at most beyag.MaxBody bytes, else 422 with the error body; each
+// fault of the class lets its body through (or crashes on it).
+func TestUnreadableBodies(t *testing.T) {
+	valid, err := json.Marshal(payment(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := append(append(bytes.Clone(valid[:len(valid)-1]), `,"padding":"`...), bytes.Repeat([]byte("x"), 2*beyag.MaxBody)...)
+	padded = append(padded, `"}`...)
+	cases := []struct {
+		name        string
+		body        []byte
+		contentType string
+		fault       string
+		want        int
+	}{
+		{"valid", valid, "application/json; charset=utf-8", "", 200},
+		{"trailing data", append(bytes.Clone(valid), '}'), "application/json", "", 422},
+		{"trailing data, fault", append(bytes.Clone(valid), '}'), "application/json", beyag.FaultTrailingData, 200},
+		{"trailing white space", append(bytes.Clone(valid), " \n"...), "application/json", "", 200},
+		{"cut short", valid[:len(valid)/2], "application/json", "", 422},
+		{"array", append(append([]byte("["), valid...), ']'), "application/json", "", 422},
+		{"empty", nil, "application/json", "", 422},
+		{"empty, fault", nil, "application/json", beyag.FaultEmptyBodyCrash, 500},
+		{"text/plain", valid, "text/plain", "", 422},
+		{"text/plain, fault", valid, "text/plain", beyag.FaultAnyContentType, 200},
+		{"no content type", valid, "", "", 422},
+		{"oversized", padded, "application/json", "", 422},
+		{"oversized, fault", padded, "application/json", beyag.FaultNoBodyLimit, 200},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var faults []string
+			if c.fault != "" {
+				faults = []string{paysage.Name + "." + c.fault}
+			}
+			f := start(t, faults...)
+			req, err := http.NewRequest("POST", f.url+"/beyag/transactions/payments", bytes.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.contentType != "" {
+				req.Header.Set("Content-Type", c.contentType)
+			}
+			req.SetBasicAuth(simtest.Credentials.ID, simtest.Credentials.Secret)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			raw, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != c.want {
+				t.Fatalf("status %d, want %d: %.300s", resp.StatusCode, c.want, raw)
+			}
+			if c.want == 422 && !bytes.Contains(raw, []byte(`"errors"`)) {
+				t.Errorf("a refusal without the error body: %.300s", raw)
+			}
+		})
+	}
+}
+
+// TestFaultsOfTheAnswers pins the faults of the answers' echo and of reads without credentials.
+func TestFaultsOfTheAnswers(t *testing.T) {
+	t.Run("reads without credentials", func(t *testing.T) {
+		for _, fault := range []string{"", beyag.FaultReadsWithoutCredentials} {
+			var faults []string
+			if fault != "" {
+				faults = []string{paysage.Name + "." + fault}
+			}
+			f := start(t, faults...)
+			uid := f.pay("")
+			resp, err := http.Get(f.url + "/beyag/transactions/" + uid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			want := http.StatusUnauthorized
+			if fault != "" {
+				want = http.StatusOK
+			}
+			if resp.StatusCode != want {
+				t.Errorf("fault %q: status %d without credentials, want %d", fault, resp.StatusCode, want)
+			}
+			if a := simtest.CallAs(t, sim.Credentials{ID: simtest.Credentials.ID, Secret: "wrong"}, "GET", f.url+"/beyag/transactions/"+uid, nil); a.Status != http.StatusUnauthorized {
+				t.Errorf("fault %q: status %d with wrong credentials, want 401", fault, a.Status)
+			}
+		}
+	})
+	t.Run("echo", func(t *testing.T) {
+		f := start(t, paysage.Name+"."+beyag.FaultTestNotEchoed, paysage.Name+"."+beyag.FaultStatusDropsTrackingID)
+		body := payment("")
+		body["request"].(map[string]any)["test"] = true
+		a := simtest.Call(t, "POST", f.url+"/beyag/transactions/payments", body)
+		if a.Get("transaction.test") != false || a.String("transaction.tracking_id") != "t-1" {
+			t.Errorf("payment answer: %s", a.Raw)
+		}
+		s := simtest.Call(t, "GET", f.url+"/beyag/transactions/"+a.String("transaction.uid"), nil)
+		if s.Get("transaction.test") != true || s.Get("transaction.tracking_id") != nil {
+			t.Errorf("status answer: %s", s.Raw)
+		}
+	})
 }
