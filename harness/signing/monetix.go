@@ -148,7 +148,8 @@ func (m Monetix) SignCallback(v any) (string, error) {
 }
 
 // SignRequest returns the request's JSON body with its signature set in general.signature (the
-// Gate's place for it). doc must be a JSON object with a general object.
+// Gate's place for it) and no other: a signature doc carries at the top level is left out, as
+// Verify would read it first. doc must be a JSON object with a general object.
 func (m Monetix) SignRequest(doc map[string]any) ([]byte, error) {
 	sig, err := m.Sign(doc)
 	if err != nil {
@@ -159,6 +160,7 @@ func (m Monetix) SignRequest(doc map[string]any) ([]byte, error) {
 		return nil, errors.New("the request has no general object to put the signature in")
 	}
 	out, g := maps.Clone(doc), maps.Clone(general)
+	delete(out, "signature")
 	g["signature"] = sig
 	out["general"] = g
 	return marshal(out)
