@@ -276,7 +276,12 @@ func (m Monetix) join(doc any) string {
 	m.flatten(doc, nil, &lines)
 	switch m.Variant.Order {
 	case OrderNaturalKeys:
-		sort.SliceStable(lines, func(i, j int) bool { return naturalLess(lines[i].key, lines[j].key) })
+		// Keys equal in natural order ("0" and "00") go byte by byte, so that the order, and the
+		// signature, never depend on the order a map was walked in.
+		sort.SliceStable(lines, func(i, j int) bool {
+			a, b := lines[i].key, lines[j].key
+			return naturalLess(a, b) || !naturalLess(b, a) && a < b
+		})
 	case OrderKeys:
 		sort.SliceStable(lines, func(i, j int) bool { return lines[i].key < lines[j].key })
 	case OrderLines:
