@@ -18,7 +18,7 @@ DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64
 HOST_PLATFORM  := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
 
 # How long each fuzz target is fuzzed: briefly in make test, longer in make fuzz.
-TEST_FUZZTIME ?= 2s
+TEST_FUZZTIME ?= 1s
 FUZZTIME      ?= 30s
 
 # The OpenAPI documents the linters check (the catalogues and ledgers beside them are not OpenAPI).
