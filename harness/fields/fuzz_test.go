@@ -2,6 +2,7 @@ package fields_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/paycert/paycert/harness/fields"
@@ -78,6 +79,7 @@ func FuzzXML(f *testing.F) {
 	f.Add([]byte("<root><a><b>x &amp; y</b><b></b></a><c>\r\n<![CDATA[<z>]]></c></root>"))
 	f.Add([]byte(`<?xml version="1.0" encoding="windows-1251"?><r/>`))
 	f.Add([]byte(`<a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a><a>`))
+	f.Add([]byte(strings.Repeat("<a>", fields.MaxDepth+1) + "x" + strings.Repeat("</a>", fields.MaxDepth+1)))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		root, l, err := fields.ParseXML(body)
 		if err != nil {
