@@ -17,6 +17,10 @@ DIST_DIR       ?= $(CURDIR)/dist
 DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/arm64
 HOST_PLATFORM  := $(shell $(GO) env GOOS)/$(shell $(GO) env GOARCH)
 
+# How long each fuzz target is fuzzed: briefly in make test, longer in make fuzz.
+TEST_FUZZTIME ?= 1s
+FUZZTIME      ?= 30s
+
 # The OpenAPI documents the linters check (the catalogues and ledgers beside them are not OpenAPI).
 SPECS := $(filter-out %.requirements.yaml %.errata.yaml,$(wildcard specs/*.yaml))
 ACTIONLINT_VERSION := v1.7.12
@@ -32,25 +36,32 @@ PACT_FFI_DIR     := $(TOOLS)/pact-ffi/$(PACT_FFI_VERSION)
 PACT_FFI         := $(PACT_FFI_DIR)/libpact_ffi.so
 PACT_ENV         := PACT_DO_NOT_TRACK=true CGO_ENABLED=1 CGO_LDFLAGS=-L$(PACT_FFI_DIR) LD_LIBRARY_PATH=$(PACT_FFI_DIR)
 
-.PHONY: conformance test unit soak lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean pact-ffi pacts paycert-pact
+.PHONY: conformance test fuzz soak unit lint lint-go lint-specs lint-actions shellcheck browser sim bench selftest dist dist-build clean pact-ffi pacts paycert-pact
 
 ## conformance: ./paycert run, for those who type make; make turns every failure into its own
 ## exit status 2, so a CI gate that tells 1 from 2 calls ./paycert run
 conformance:
 	./paycert run
 
-## test: lint, then every test with the race detector; installs the browser the report test uses
+## test: lint, then every test with the race detector (the fuzz targets on their seeds), then the
+## soak without it, then each fuzz target for TEST_FUZZTIME; installs the browser the report test uses
 ## and the platform's JavaScript SDK the Monetix signature is compared with
 test: lint browser $(TOOLS)/ecommpay-js/node_modules/.installed $(PACT_FFI)
 	$(PACT_ENV) PAYCERT_REQUIRE_BROWSER=1 PAYCERT_REPORT_DIR=$(TOOLS)/test-reports \
 		ECOMMPAY_JS_SDK=$(TOOLS)/ecommpay-js/node_modules/ecommpay \
 		$(GO) test -tags pact -race -count=1 -timeout 20m ./...
 	$(MAKE) --no-print-directory soak
+	GO=$(GO) .ci/fuzz $(TEST_FUZZTIME)
 
 ## soak: 10,000 payment flows through the simulator at once, without the race detector (the race
 ## run of make test drives a tenth of them): no payment, callback or webhook lost or doubled
 soak:
 	$(GO) test -count=1 -timeout 10m -run '^TestSoak$$' -v ./harness/sim/simload | grep -E '^(=== RUN|--- |\s+soak_test|ok|FAIL|PASS)'
+
+## fuzz: every fuzz target for FUZZTIME each (30s unless told); what one finds lands in the
+## package's testdata/fuzz/, to be fixed and kept as a seed
+fuzz:
+	GO=$(GO) .ci/fuzz $(FUZZTIME)
 
 ## pact-ffi: install the Pact FFI library into .tools/pact-ffi (pinned, checksum-verified)
 pact-ffi: $(PACT_FFI)
@@ -119,7 +130,7 @@ $(TOOLS)/ecommpay-js/node_modules/.installed: harness/signing/testdata/ecommpay-
 ## the root; shellcheck on the repository's shell scripts
 lint-actions: shellcheck
 	$(GO) run github.com/rhysd/actionlint/cmd/actionlint@$(ACTIONLINT_VERSION) -color=false
-	shellcheck paycert examples/otp/*.sh .github/action/*.sh
+	shellcheck paycert examples/otp/*.sh .github/action/*.sh .ci/fuzz
 
 ## shellcheck: Debian's shellcheck, when it is not installed
 shellcheck:

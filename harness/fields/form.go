@@ -108,7 +108,7 @@ func (l List) Encode() string {
 }
 
 // EncodeMultipart writes l as a multipart form with the given boundary (random when empty) and
-// returns the Content-Type that names it.
+// returns the Content-Type that names it; a name with a control character is an error.
 func (l List) EncodeMultipart(boundary string) (contentType string, body []byte, err error) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
@@ -118,6 +118,9 @@ func (l List) EncodeMultipart(boundary string) (contentType string, body []byte,
 		}
 	}
 	for _, f := range l.flat("") {
+		if strings.ContainsFunc(f.Name, isControl) {
+			return "", nil, fmt.Errorf("multipart field %q: a control character in a name cannot be written in a part's header", f.Name)
+		}
 		if err := w.WriteField(f.Name, f.Value); err != nil {
 			return "", nil, fmt.Errorf("multipart field %q: %w", f.Name, err)
 		}
@@ -127,6 +130,10 @@ func (l List) EncodeMultipart(boundary string) (contentType string, body []byte,
 	}
 	return w.FormDataContentType(), buf.Bytes(), nil
 }
+
+// isControl reports whether c is an ASCII control character (DEL included), which a MIME header
+// cannot carry.
+func isControl(c rune) bool { return c < 0x20 || c == 0x7f }
 
 // Readable writes l one field a line, "name=value", nested names PHP-style, values as they are:
 // how a form is shown to a person (transcripts, failure messages).

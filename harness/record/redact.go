@@ -13,6 +13,7 @@ package record
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,8 +122,34 @@ func (r *Redactor) run() *Redactor {
 }
 
 // AddSecret makes s one of the secrets removed from everything redacted from now on: where it
-// stands whole, and, when it is Distinctive, wherever it appears.
-func (r *Redactor) AddSecret(s string) { r.run().add(s, SecretMask, false, Distinctive(s)) }
+// stands whole, and, when it is Distinctive, wherever it appears, as it is or in the forms a
+// message writes it in (JSON-escaped, URL-encoded, XML-escaped).
+func (r *Redactor) AddSecret(s string) {
+	if !Distinctive(s) {
+		r.run().add(s, SecretMask, false, false)
+		return
+	}
+	for _, form := range encodings(s) {
+		r.run().add(form, SecretMask, false, true)
+	}
+}
+
+// encodings are s and the forms it takes written into a message: inside a JSON string (with and
+// without HTML characters escaped), a URL's query or path, and XML text.
+func encodings(s string) []string {
+	out := []string{s, url.QueryEscape(s), url.PathEscape(s)}
+	for _, escapeHTML := range []bool{false, true} {
+		var js bytes.Buffer
+		enc := json.NewEncoder(&js)
+		enc.SetEscapeHTML(escapeHTML)
+		_ = enc.Encode(s) // a string always encodes
+		quoted := strings.TrimSuffix(strings.TrimSpace(js.String()), "\"")
+		out = append(out, strings.TrimPrefix(quoted, "\""))
+	}
+	var x bytes.Buffer
+	_ = xml.EscapeText(&x, []byte(s)) // cannot fail writing to a bytes.Buffer
+	return append(out, x.String())
+}
 
 // AddOTP masks a one-time password wherever it appears as a token of its own from now on: in
 // the run as "[OTP]", in a scope by its number there ("[OTP#2]").
@@ -275,9 +302,15 @@ func (r *Redactor) URL(raw string) string {
 				continue
 			}
 			key, _ := url.QueryUnescape(k)
-			value, _ := url.QueryUnescape(v)
+			value, err := url.QueryUnescape(v)
 			if _, isSecret := r.whole(value); isSecret || secretKeys[strings.ToLower(key)] {
 				pairs[i] = k + "=" + SecretMask
+				continue
+			}
+			// A value is redacted decoded: encoded, an OTP or a phone number after an escaped
+			// "+" ("%2B7701...") would not stand as a token of its own.
+			if redacted := r.String(value); err == nil && redacted != value {
+				pairs[i] = k + "=" + maskEscapes.Replace(url.QueryEscape(redacted))
 			}
 		}
 		u.RawQuery = strings.Join(pairs, "&")
@@ -285,6 +318,10 @@ func (r *Redactor) URL(raw string) string {
 	// The password's mask is escaped as user information; it reads better as it is.
 	return r.String(strings.Replace(u.String(), url.QueryEscape(SecretMask)+"@", SecretMask+"@", 1))
 }
+
+// maskEscapes turns the characters of masks back from their URL encoding: a URL is shown, not
+// followed.
+var maskEscapes = strings.NewReplacer("%5B", "[", "%5D", "]", "%23", "#", "%2A", "*")
 
 // replaceToken replaces value in s where it is not part of a longer word or number.
 func replaceToken(s, value, mask string) string {

@@ -148,7 +148,8 @@ func (m Monetix) SignCallback(v any) (string, error) {
 }
 
 // SignRequest returns the request's JSON body with its signature set in general.signature (the
-// Gate's place for it). doc must be a JSON object with a general object.
+// Gate's place for it) and no other: a signature doc carries at the top level is left out, as
+// Verify would read it first. doc must be a JSON object with a general object.
 func (m Monetix) SignRequest(doc map[string]any) ([]byte, error) {
 	sig, err := m.Sign(doc)
 	if err != nil {
@@ -159,6 +160,7 @@ func (m Monetix) SignRequest(doc map[string]any) ([]byte, error) {
 		return nil, errors.New("the request has no general object to put the signature in")
 	}
 	out, g := maps.Clone(doc), maps.Clone(general)
+	delete(out, "signature")
 	g["signature"] = sig
 	out["general"] = g
 	return marshal(out)
@@ -274,7 +276,12 @@ func (m Monetix) join(doc any) string {
 	m.flatten(doc, "", 0, &lines)
 	switch m.Variant.Order {
 	case OrderNaturalKeys:
-		sort.SliceStable(lines, func(i, j int) bool { return naturalLess(lines[i].key, lines[j].key) })
+		// Keys equal in natural order ("0" and "00") go byte by byte, so that the order, and the
+		// signature, never depend on the order a map was walked in.
+		sort.SliceStable(lines, func(i, j int) bool {
+			a, b := lines[i].key, lines[j].key
+			return naturalLess(a, b) || !naturalLess(b, a) && a < b
+		})
 	case OrderKeys:
 		sort.SliceStable(lines, func(i, j int) bool { return lines[i].key < lines[j].key })
 	case OrderLines:

@@ -411,50 +411,6 @@ func stripSignatures(v any) any {
 	return v
 }
 
-// FuzzMonetix: signing any JSON never panics, what is signed verifies, and a changed signature
-// does not.
-func FuzzMonetix(f *testing.F) {
-	f.Add(`{"general":{"project_id":1234,"payment_id":"payment_47"},"payment":{"amount":100000,"currency":"KZT"}}`, "secret")
-	f.Add(`{"a:b":[1,2,{"c":null}],"frame_mode":"x","t":true}`, "")
-	f.Add(`{"general":{}}`, "qwerty")
-	f.Fuzz(func(t *testing.T, body, secret string) {
-		v, err := func() (v any, err error) {
-			dec := json.NewDecoder(strings.NewReader(body))
-			dec.UseNumber()
-			err = dec.Decode(&v)
-			return
-		}()
-		doc, ok := v.(map[string]any)
-		if err != nil || !ok {
-			return
-		}
-		if _, ok := doc["general"].(map[string]any); !ok {
-			doc["general"] = map[string]any{}
-		}
-		for _, variant := range signing.MonetixVariants() {
-			m := signing.Monetix{Secret: secret, Variant: variant}
-			signed, err := m.SignRequest(doc)
-			if err != nil {
-				t.Fatalf("sign: %v", err)
-			}
-			if err := m.Verify(signed); err != nil {
-				t.Fatalf("%s: what was signed does not verify: %v\n%s", variant.Name, err, signed)
-			}
-			var back map[string]any
-			_ = json.Unmarshal(signed, &back)
-			sig := back["general"].(map[string]any)["signature"].(string)
-			back["general"].(map[string]any)["signature"] = "A" + sig[1:]
-			if sig[0] == 'A' {
-				back["general"].(map[string]any)["signature"] = "B" + sig[1:]
-			}
-			tampered, _ := json.Marshal(back)
-			if m.Verify(tampered) == nil {
-				t.Fatalf("%s: a changed signature verifies", variant.Name)
-			}
-		}
-	})
-}
-
 // TestMonetixAgainstJSSDK signs random documents with the platform's published JavaScript SDK
 // (npm ecommpay 0.1.7, run with node) and compares with the js variant. make test installs the
 // package and names it in ECOMMPAY_JS_SDK; without it the test says so and does not run.

@@ -526,12 +526,30 @@ func checkURL(s string) error {
 	u, err := url.Parse(s)
 	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
-		return fmt.Errorf("%q is not an http(s) URL", s)
+		return fmt.Errorf("%q is not an http(s) URL", withoutPassword(s))
 	case u.User != nil:
 		// Never echo it: the user information may hold a password.
 		return errors.New("the URL carries user information; credentials are given in their own settings, not in URLs")
 	}
 	return nil
+}
+
+// withoutPassword is s with the password of its user information ("https://user:password@host")
+// starred, read without parsing: it is for quoting a value that does not parse.
+func withoutPassword(s string) string {
+	scheme, rest, ok := strings.Cut(s, "://")
+	if !ok {
+		return s
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return s
+	}
+	user, _, hasPassword := strings.Cut(rest[:at], ":")
+	if !hasPassword {
+		return s
+	}
+	return scheme + "://" + user + ":***" + rest[at:]
 }
 
 // isLoopback reports whether a URL names this machine.
