@@ -28,10 +28,23 @@ func (d *Deadlines[K]) Add(at time.Time, key K) {
 // Due calls fn for every key whose moment is not after now, earliest first, and forgets them. fn
 // may add deadlines; one that is already due is handed to fn in the same call.
 func (d *Deadlines[K]) Due(now time.Time, fn func(K)) {
-	for len(d.h) > 0 && !d.h[0].at.After(now) {
-		e := heap.Pop(&d.h).(deadline[K])
-		fn(e.key)
+	for {
+		key, ok := d.Pop(now)
+		if !ok {
+			return
+		}
+		fn(key)
 	}
+}
+
+// Pop forgets and returns the earliest key whose moment is not after now, and false when none is
+// due.
+func (d *Deadlines[K]) Pop(now time.Time) (K, bool) {
+	if len(d.h) == 0 || d.h[0].at.After(now) {
+		var zero K
+		return zero, false
+	}
+	return heap.Pop(&d.h).(deadline[K]).key, true
 }
 
 // Next is the earliest moment held, and false when there is none.

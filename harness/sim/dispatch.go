@@ -53,11 +53,13 @@ type pending struct {
 	id       string
 	first    time.Time
 	attempts int
-	next     time.Time
+	epoch    int // the Reset it was queued after
 }
 
-// Dispatcher delivers callbacks in order, retrying failed ones on the RetrySchedule as the
-// simulator's clock passes. It runs one goroutine until Close.
+// Dispatcher delivers callbacks in the order they fall due (new ones at once, retries on the
+// RetrySchedule as the simulator's clock passes), one at a time. Callbacks waiting for a retry
+// are kept in time order, so a merchant that is down for hours costs no more per delivery than
+// one that answers. It runs one goroutine until Close.
 type Dispatcher struct {
 	clock *clock.Sim
 	http  *http.Client
@@ -66,9 +68,11 @@ type Dispatcher struct {
 	stop context.CancelFunc
 
 	mu      sync.Mutex
-	queue   []*pending
-	sent    int64         // callbacks queued so far, for their delivery IDs
-	changed chan struct{} // closed and replaced whenever a callback leaves the queue
+	due     Deadlines[*pending] // waiting callbacks, by when their next attempt is due
+	queued  int                 // callbacks not yet given up or delivered, in flight included
+	epoch   int                 // Resets so far: a callback in flight during one is dropped
+	sent    int64               // callbacks queued so far, for their delivery IDs
+	changed chan struct{}       // closed and replaced whenever a callback leaves the queue
 	wake    chan struct{}
 	done    chan struct{}
 	stopped chan struct{}
@@ -97,7 +101,8 @@ func (d *Dispatcher) Send(cb Callback) {
 	now := d.clock.Now()
 	d.mu.Lock()
 	d.sent++
-	d.queue = append(d.queue, &pending{cb: cb, id: strconv.FormatInt(d.sent, 10), first: now, next: now})
+	d.due.Add(now, &pending{cb: cb, id: strconv.FormatInt(d.sent, 10), first: now, epoch: d.epoch})
+	d.queued++
 	d.mu.Unlock()
 	d.poke()
 }
@@ -105,7 +110,9 @@ func (d *Dispatcher) Send(cb Callback) {
 // Reset drops every queued callback and the history.
 func (d *Dispatcher) Reset() {
 	d.mu.Lock()
-	d.queue = nil
+	d.due.Reset()
+	d.queued = 0
+	d.epoch++
 	d.signalChanged()
 	d.mu.Unlock()
 }
@@ -116,7 +123,7 @@ func (d *Dispatcher) Reset() {
 func (d *Dispatcher) Settled(ctx context.Context) error {
 	for {
 		d.mu.Lock()
-		n, changed := len(d.queue), d.changed
+		n, changed := d.queued, d.changed
 		d.mu.Unlock()
 		if n == 0 {
 			return nil
@@ -172,18 +179,11 @@ func (d *Dispatcher) run() {
 func (d *Dispatcher) deliverDue() bool {
 	now := d.clock.Now()
 	d.mu.Lock()
-	var p *pending
-	for _, q := range d.queue {
-		if !q.next.After(now) {
-			p = q
-			break
-		}
-	}
-	if p == nil {
-		d.mu.Unlock()
+	p, ok := d.due.Pop(now)
+	d.mu.Unlock()
+	if !ok {
 		return false
 	}
-	d.mu.Unlock()
 
 	cb := p.cb
 	if cb.Build != nil {
@@ -206,22 +206,15 @@ func (d *Dispatcher) deliverDue() bool {
 	if p.cb.Delivered != nil {
 		delivered = p.cb.Delivered(status)
 	}
-	if delivered || p.attempts > len(schedule) {
-		d.remove(p)
-	} else {
-		p.next = p.first.Add(schedule[p.attempts-1])
+	switch {
+	case p.epoch != d.epoch: // reset while it was in flight: forgotten already
+	case delivered || p.attempts > len(schedule):
+		d.queued--
+		d.signalChanged()
+	default:
+		d.due.Add(p.first.Add(schedule[p.attempts-1]), p)
 	}
 	return true
-}
-
-func (d *Dispatcher) remove(p *pending) {
-	for i, q := range d.queue {
-		if q == p {
-			d.queue = append(d.queue[:i], d.queue[i+1:]...)
-			d.signalChanged()
-			return
-		}
-	}
 }
 
 // attempt sends the callback once, as attempt n of delivery id, and returns the merchant's status,
