@@ -121,6 +121,9 @@ func (e *Engine) Handler() http.Handler {
 	return mux
 }
 
+// SignWebhook is the Content-Signature of a webhook body, signed with the shop's key.
+func (e *Engine) SignWebhook(body []byte) (string, error) { return signing.SignRSASHA256(e.key, body) }
+
 // WebhookKey is the public half of the shop's signing key.
 func (e *Engine) WebhookKey() *rsa.PublicKey { return &e.key.PublicKey }
 
