@@ -259,12 +259,14 @@ func specsTouching(t *testing.T, r run) map[string][]string {
 }
 
 // exception is a recorded, reasoned survivor: ID is a mutation ID, or a pattern of them in which
-// * stands for any text.
+// * stands for any text, for mutations with the outcome Outcome.
 type exception struct {
-	ID     string `yaml:"id"`
-	Reason string `yaml:"reason"`
-	re     *regexp.Regexp
-	used   atomic.Bool
+	ID string `yaml:"id"`
+	// Outcome is the outcome excepted: survived (the default) or unexercised.
+	Outcome outcome `yaml:"outcome"`
+	Reason  string  `yaml:"reason"`
+	re      *regexp.Regexp
+	used    atomic.Bool
 }
 
 func readExceptions(t *testing.T) []*exception {
@@ -281,6 +283,9 @@ func readExceptions(t *testing.T) []*exception {
 		if e.ID == "" || strings.TrimSpace(e.Reason) == "" {
 			t.Fatalf("%s: an exception needs an id and a reason (id %q)", exceptionsFile, e.ID)
 		}
+		if e.Outcome == "" {
+			e.Outcome = survived
+		}
 		e.re = regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(e.ID), `\*`, ".*") + "$")
 	}
 	return out
@@ -293,7 +298,7 @@ func checkException(t *testing.T, id string, got outcome, exceptions []*exceptio
 		return
 	}
 	for _, e := range exceptions {
-		if e.re.MatchString(id) {
+		if e.Outcome == got && e.re.MatchString(id) {
 			e.used.Store(true)
 			return
 		}
