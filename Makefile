@@ -162,9 +162,13 @@ bench:
 	$(GO) test -run '^$$' -bench 'MemoryAt100k' -benchtime=1x ./harness/sim/simload
 	$(GO) run ./cmd/paycert-load $(BENCH_ARGS)
 
-## selftest: the suites against a deliberately broken simulator and misbehaving targets
+## selftest: the suites against a deliberately broken simulator and misbehaving targets, and
+## against every mutation derived from the specs; prints the mutation score per provider
 selftest:
-	$(GO) test -count=1 -v -run . ./harness/selftest
+	@mkdir -p $(TOOLS)
+	PAYCERT_MUTATION=all $(GO) test -count=1 -timeout 60m -v -run . ./harness/selftest | \
+		tee $(TOOLS)/selftest.log | grep -v -e '^=== ' -e '^ *--- PASS'
+
 
 ## dist: release archives for $(DIST_PLATFORMS) in dist/, then the host's archive tested in an
 ## empty folder with a PATH that has no Go

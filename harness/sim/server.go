@@ -64,6 +64,13 @@ type Provider interface {
 	Reset()
 }
 
+// WebhookSigner is a Provider whose webhooks carry a signature of their raw body in a header
+// (beGateway's Content-Signature): a self-test that changes a webhook signs it again.
+type WebhookSigner interface {
+	// SignWebhook returns the header's value for body.
+	SignWebhook(body []byte) (string, error)
+}
+
 // Customer is a Provider on whose own pages a customer acts (a payment page): the control API
 // acts for the customer, who enters a phone number or an OTP.
 type Customer interface {
@@ -118,6 +125,9 @@ type Options struct {
 	Keys *Keys
 	// Retention is how long finished transactions are kept; zero fields take the defaults.
 	Retention Retention
+	// CallbackTransport, when set, carries every callback attempt in place of the default
+	// transport: a self-test looks at, or changes, what the simulator sends to merchants.
+	CallbackTransport http.RoundTripper
 }
 
 // NewCredentials gives each provider its default account ID and one secret key drawn from
@@ -189,6 +199,9 @@ func New(opts Options) (*Server, error) {
 	}
 	s := &Server{clock: c, faults: faults, providers: map[string]Provider{}, mux: http.NewServeMux()}
 	s.dispatcher = NewDispatcher(c)
+	if opts.CallbackTransport != nil {
+		s.dispatcher.http.Transport = opts.CallbackTransport
+	}
 	rnd := NewRand(opts.Seed)
 	keys := opts.Keys
 	if keys == nil {

@@ -154,3 +154,10 @@ func prefix(b []byte, n int) string {
 	}
 	return string(b)
 }
+
+// Compiled returns the schema file (a path inside the assets) compiled, for a tool that reads a
+// schema's structure (its properties, required fields, types and enums) rather than checking a
+// body against it.
+func (s *Schemas) Compiled(file string) (*jsonschema.Schema, error) {
+	return s.compile(file)
+}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -126,6 +127,26 @@ func (s *Spec) Shape(opID string) (callback, requestBody bool, err error) {
 	}
 	rb := op.route.Operation.RequestBody
 	return op.isHook, rb != nil && rb.Value != nil, nil
+}
+
+// Schemas is the checker of the document's message bodies, over the same assets.
+func (s *Spec) Schemas() *Schemas { return s.bodies }
+
+// Statuses lists the answer statuses an operation documents one by one ("200", "422"), sorted;
+// ranges ("2XX") and the default answer are left out.
+func (s *Spec) Statuses(opID string) ([]int, error) {
+	op, err := s.op(opID)
+	if err != nil {
+		return nil, err
+	}
+	var out []int
+	for code := range op.route.Operation.Responses.Map() {
+		if n, err := strconv.Atoi(code); err == nil {
+			out = append(out, n)
+		}
+	}
+	sort.Ints(out)
+	return out, nil
 }
 
 // PathOf returns the method and the path template of an operation (for a callback, the runtime

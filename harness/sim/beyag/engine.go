@@ -141,6 +141,15 @@ func (e *Engine) WebhookKey() *rsa.PublicKey {
 // key is the shop's webhook signing key (named after the provider in the simulator's keys).
 func (e *Engine) key() (*rsa.PrivateKey, error) { return e.keys.RSA(e.cfg.Provider + "/webhook") }
 
+// SignWebhook is the Content-Signature of a webhook body, signed with the shop's key.
+func (e *Engine) SignWebhook(body []byte) (string, error) {
+	key, err := e.key()
+	if err != nil {
+		return "", err
+	}
+	return signing.SignRSASHA256(key, body)
+}
+
 // OTP returns the OTP sent for a payment.
 func (e *Engine) OTP(uid string) (sim.OTPInfo, bool) {
 	e.mu.Lock()
