@@ -152,7 +152,7 @@ func (mu Mutation) Apply(m *Message, keys Keys) (bool, error) {
 		return false, nil
 	}
 	// A mutation of the signature field itself is left unsigned: it is about the signature.
-	if !(len(mu.Path) > 0 && signatureFields[mu.Path[len(mu.Path)-1]]) {
+	if !(len(mu.Path) > 0 && isSignatureField(mu.Path[len(mu.Path)-1])) {
 		if err := b.sign(m, keys); err != nil {
 			return false, err
 		}

@@ -179,8 +179,9 @@ func wrongStatus(status int, documented []int) int {
 	return 201
 }
 
-// signatureFields are the body fields that carry a message's signature.
-var signatureFields = map[string]bool{"signature": true, "pg_sig": true}
+// isSignatureField reports whether a body field carries a message's signature (Monetix
+// signature, FreedomPay pg_sig).
+func isSignatureField(name string) bool { return name == "signature" || name == "pg_sig" }
 
 // bodyMutations are the field mutations of a body with the schema file, and whether the body is
 // signed in a field of its own.
@@ -198,7 +199,7 @@ func bodyMutations(spec *validate.Spec, file string, base Mutation) ([]Mutation,
 		if len(f.path) == 0 {
 			continue
 		}
-		if len(f.path) <= 2 && signatureFields[f.path[len(f.path)-1]] {
+		if len(f.path) <= 2 && isSignatureField(f.path[len(f.path)-1]) {
 			signed = true
 		}
 		at := func(k Kind) Mutation {

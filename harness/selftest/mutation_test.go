@@ -306,16 +306,19 @@ func checkException(t *testing.T, id string, got outcome, exceptions []*exceptio
 	t.Errorf("mutation %s %s: no spec caught it and %s has no exception for it", id, got, exceptionsFile)
 }
 
-// scoreTable is the score per provider: mutations, caught, the score, and the survivors by kind.
+// scoreTable is the score per provider: the mutations derived, those the run exercised (that
+// changed a message some spec exchanged), those caught, the score (caught of exercised: a mutation
+// of a message the target never sends, such as an optional field the simulator leaves out, says
+// nothing about the specs), and the survivors and the unexercised by kind.
 func scoreTable(results map[string]map[string]outcome) string {
 	var b strings.Builder
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "provider\tmutations\tcaught\tscore\tsurvived\tunexercised\tsurvivors by kind")
+	fmt.Fprintln(w, "provider\tmutations\texercised\tcaught\tscore\tsurvived\tunexercised")
 	var survivors []string
 	for _, suite := range []string{paysageSuite, bepaidSuite, monetixSuite, freedompaySuite} {
 		res := results[suite]
 		var n, c, s, u int
-		byKind := map[string]int{}
+		byKind := map[outcome]map[string]int{survived: {}, unexercised: {}}
 		for id, o := range res {
 			n++
 			switch o {
@@ -329,19 +332,25 @@ func scoreTable(results map[string]map[string]outcome) string {
 				u++
 			}
 			parts := strings.Split(id, "/")
-			byKind[strings.SplitN(parts[len(parts)-1], ":", 2)[0]]++
+			byKind[o][strings.SplitN(parts[len(parts)-1], ":", 2)[0]]++
 		}
-		var kinds []string
-		for _, k := range mutate.Kinds() {
-			if byKind[string(k)] > 0 {
-				kinds = append(kinds, fmt.Sprintf("%s %d", k, byKind[string(k)]))
+		kinds := func(o outcome) string {
+			var out []string
+			for _, k := range mutate.Kinds() {
+				if byKind[o][string(k)] > 0 {
+					out = append(out, fmt.Sprintf("%s %d", k, byKind[o][string(k)]))
+				}
 			}
+			if len(out) == 0 {
+				return ""
+			}
+			return " (" + strings.Join(out, ", ") + ")"
 		}
 		score := 0.0
-		if n > 0 {
-			score = 100 * float64(c) / float64(n)
+		if n-u > 0 {
+			score = 100 * float64(c) / float64(n-u)
 		}
-		fmt.Fprintf(w, "%s\t%d\t%d\t%.1f%%\t%d\t%d\t%s\n", suite, n, c, score, s, u, strings.Join(kinds, ", "))
+		fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%.1f%%\t%d%s\t%d%s\n", suite, n, n-u, c, score, s, kinds(survived), u, kinds(unexercised))
 	}
 	w.Flush()
 	sort.Strings(survivors)
