@@ -2,7 +2,10 @@ package begateway
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -10,6 +13,7 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/jsondoc"
 )
 
 // Final reports whether a beGateway payment status is final.
@@ -27,4 +31,46 @@ func AwaitStatus(ctx context.Context, t *conformance.T, cl *bgw.Client, uid stri
 		return res.String("transaction.status")
 	}).WithTimeout(t.Config.WaitTimeout).WithPolling(t.PollInterval()).Should(Satisfy(done), "the payment's status did not come")
 	return res
+}
+
+// ExpectStatus asserts that the payment at path of an answer ("transaction", "transactions.0")
+// has the status want, in its status and, where the answer carries the payment section, in
+// payment.status, which repeats it (document 003, Payment > Response). why says what the status
+// means for the spec.
+func ExpectStatus(res *exchange.Result, path, want, why string) {
+	GinkgoHelper()
+	res.LookedAt(path + ".status")
+	res.LookedAt(path + ".payment.status")
+	ExpectStatusIn(res.Value, path, want, why, res.Describe())
+}
+
+// ExpectStatusIn is ExpectStatus on a decoded body (a webhook's), with evidence for the message.
+func ExpectStatusIn(v any, path, want, why, evidence string) {
+	GinkgoHelper()
+	Expect(jsondoc.String(v, path+".status")).To(Equal(want), "%s: %s.status\n%s", why, path, evidence)
+	if got, ok := jsondoc.Get(v, path+".payment.status"); ok {
+		Expect(got).To(Equal(want), "%s: %s.payment.status does not repeat the transaction's status\n%s", why, path, evidence)
+	}
+}
+
+// ExpectWebhooks checks every webhook in the spec's inbox about payment uid: each says pending or
+// want, its payment.status repeats its status, and one that arrived before completing (when the
+// spec sent what completes the payment: the confirmation, or the time that lets it be processed)
+// says pending, since nothing had finished it yet.
+func ExpectWebhooks(t *conformance.T, uid, want string, completing time.Time) {
+	GinkgoHelper()
+	for i, d := range t.Inbox().All() {
+		var v any
+		if err := json.Unmarshal(d.Body, &v); err != nil || jsondoc.String(v, "transaction.uid") != uid {
+			continue
+		}
+		evidence := fmt.Sprintf("webhook %d, received %s:\n%s", i+1, d.Received.Format(time.RFC3339Nano), d.Body)
+		status := jsondoc.String(v, "transaction.status")
+		if d.Received.Before(completing) {
+			ExpectStatusIn(v, "transaction", "pending", "a webhook sent before the payment was completed", evidence)
+			continue
+		}
+		Expect(status).To(BeElementOf("pending", want), "a webhook of the payment says %q, neither pending nor the outcome %q\n%s", status, want, evidence)
+		ExpectStatusIn(v, "transaction", status, "a webhook of the payment", evidence)
+	}
 }

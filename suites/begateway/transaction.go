@@ -76,7 +76,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			t.Relies("BGW-REFUND-002", func() {
 				res := conformance.Must(cl.Refund(ctx, bgw.RefundRequest(uid, amount, "customer asked")))
 				conformance.Conforms(res, http.StatusOK)
-				Expect(res.String("transaction.status")).To(Equal("successful"), "after a refused refund request the full refund was not accepted: the refused one refunded the payment\n%s", res.Describe())
+				ExpectStatus(res, "transaction", "successful", "after a refused refund request the full refund was not accepted: the refused one refunded the payment")
 			})
 		}
 
@@ -224,7 +224,7 @@ func DescribeTransactionAPI(p Provider) bool {
 				res := conformance.Must(cl.Transaction(ctx, uid))
 				conformance.Conforms(res, http.StatusOK)
 				Expect(res.String("transaction.uid")).To(Equal(uid), "the status query answered another transaction\n%s", res.Describe())
-				Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment's status is not pending\n%s", res.Describe())
+				ExpectStatus(res, "transaction", "pending", "a new payment's status is not pending")
 			})
 
 			// twoWithOneTrackingID makes two payments with one tracking_id, a second apart.
@@ -246,6 +246,8 @@ func DescribeTransactionAPI(p Provider) bool {
 				var uids []string
 				for i := 0; res.Has(fmt.Sprintf("transactions.%d", i)); i++ {
 					uids = append(uids, res.String(fmt.Sprintf("transactions.%d.uid", i)))
+					// Neither is completed: each is listed with its current status, pending.
+					ExpectStatus(res, fmt.Sprintf("transactions.%d", i), "pending", "a payment nobody completed, in the tracking_id's list")
 				}
 				Expect(uids).To(ConsistOf(older, newer), "the answer does not hold exactly the two payments of the tracking_id\n%s", res.Describe())
 			})
@@ -281,22 +283,26 @@ func DescribeTransactionAPI(p Provider) bool {
 				Expect(t.Clock.Advance(ctx, lead+time.Second)).To(Succeed())
 				// A provider may expire payments in a background job: poll until the wait runs out.
 				res := AwaitStatus(ctx, t, cl, uid, Final)
-				Expect(res.String("transaction.status")).To(Equal("expired"), "the payment did not expire at expired_at\n%s", res.Describe())
+				ExpectStatus(res, "transaction", "expired", "the payment did not expire at expired_at")
 			})
 		})
 
 		Context("webhooks", func() {
-			finished := func(ctx context.Context) (conformance.Webhook, string, jsondoc.Doc) {
+			// finished makes a payment, completes it and awaits its final webhook; completing is
+			// when the spec began to complete it.
+			finished := func(ctx context.Context) (hook conformance.Webhook, uid string, body jsondoc.Doc, completing time.Time) {
 				GinkgoHelper()
-				body := p.NewPayment(t, t.Inbox().URL())
-				uid := create(ctx, body)
+				body = p.NewPayment(t, t.Inbox().URL())
+				uid = create(ctx, body)
+				completing = time.Now()
 				p.Complete(ctx, t, cl, uid, body)
-				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", Final)
-				return hook, uid, body
+				hook = t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", Final)
+				return hook, uid, body, completing
 			}
 
 			It("sends the finished transaction to notification_url with the shop's Basic credentials", req("BGW-NOTIFY-001", "BGW-NOTIFY-002"), func(ctx SpecContext) {
-				d, uid, body := finished(ctx)
+				d, uid, body, completing := finished(ctx)
+				ExpectWebhooks(t, uid, "successful", completing)
 				Expect(d.Findings).To(BeEmpty(), "the webhook body is not a transaction answer")
 				Expect(jsondoc.String(d.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
 				for _, k := range []string{"currency", "description", "tracking_id", "language"} {
@@ -307,7 +313,7 @@ func DescribeTransactionAPI(p Provider) bool {
 			})
 
 			It("signs every webhook with the shop's RSA key (Content-Signature)", req("BGW-NOTIFY-003"), func(ctx SpecContext) {
-				_, _, _ = finished(ctx)
+				_, _, _, _ = finished(ctx)
 				for i, d := range t.Inbox().All() {
 					check := bgw.VerifyWebhook(d.Header, d.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 					Expect(check.SignatureErr).NotTo(HaveOccurred(), "webhook %d of %d: Content-Signature", i+1, len(t.Inbox().All()))

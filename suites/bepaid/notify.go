@@ -1,6 +1,8 @@
 package bepaid
 
 import (
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -25,19 +27,21 @@ func (s specs) notification() bool {
 				p := bepaid.NewPayment(phone, bepaid.AlreadyAccepted)
 				p.NotificationURL = t.Inbox().URL()
 				uid := pending(ctx, t, cl, p.Body())
+				completing := time.Now()
 				Expect(t.Clock.Advance(ctx, processing)).To(Succeed())
 
 				hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", begateway.Final)
 				Expect(hook.Findings).To(BeEmpty(), "the notification is not an MTS Money transaction")
 				Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the notification is about another transaction")
-				Expect(jsondoc.String(hook.Value, "transaction.status")).To(Equal(want), "the notified final status")
+				begateway.ExpectWebhooks(t, uid, want, completing)
+				begateway.ExpectStatusIn(hook.Value, "transaction", want, "the notified final status", string(hook.Body))
 				Expect(jsondoc.String(hook.Value, "transaction.method_type")).To(Equal("mts_money"), "the notification's method_type")
 				Expect(jsondoc.String(hook.Value, "transaction.mts_money.confirm_agreement")).To(Equal(bepaid.AlreadyAccepted), "the notification's mts_money section")
 				check := bgw.VerifyWebhook(hook.Header, hook.Body, bgw.Credentials{ShopID: t.Provider.AccountID, SecretKey: t.Provider.SecretKey}, t.WebhookKey)
 				Expect(check.Basic).To(BeTrue(), "the notification's Authorization header does not carry the shop ID and secret key")
 
 				res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
-				Expect(res.String("transaction.status")).To(Equal(want), "the status query disagrees with the notification\n%s", res.Describe())
+				begateway.ExpectStatus(res, "transaction", want, "the status query disagrees with the notification")
 			},
 			Entry("successful (375295222222)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneActivated, "successful"),
 			Entry("failed (375290000000)", s.Req("BPD-NOTIFY-001", "BPD-STATUS-001", "BGW-NOTIFY-002"), bepaid.PhoneInsufficientFunds, "failed"),

@@ -1,6 +1,7 @@
 package bepaid
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	bgw "github.com/paycert/paycert/harness/begateway"
 	"github.com/paycert/paycert/harness/bepaid"
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
 	"github.com/paycert/paycert/suites/begateway"
 )
@@ -23,14 +25,33 @@ func (s specs) payment() bool {
 		)
 		conformance.Each(s.Handle, &t, &cl, begateway.Client)
 
-		It("answers pending, with the mts_money section copied from the request", s.Req("BPD-PAY-003"), func(ctx SpecContext) {
-			res := conformance.Must(cl.CreatePayment(ctx, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body()))
-			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
-			Expect(res.String("transaction.method_type")).To(Equal("mts_money"), "%s", res.Describe())
-			Expect(res.String("transaction.mts_money.type")).To(Equal("mts_money"), "%s", res.Describe())
-			Expect(res.String("transaction.mts_money.confirm_agreement")).To(Equal(bepaid.Accept), "the answer does not copy confirm_agreement\n%s", res.Describe())
-		})
+		DescribeTable("answers pending, with the mts_money section copied from the request, as do both status queries",
+			func(ctx SpecContext, agreement string) {
+				p := bepaid.NewPayment(bepaid.PhoneActivated, agreement)
+				res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
+				if agreement == bepaid.Decline && res.Status != http.StatusOK {
+					return // a declined agreement may be refused at once (BPD-PAY-006)
+				}
+				conformance.Conforms(res, http.StatusOK)
+				begateway.ExpectStatus(res, "transaction", "pending", "a new payment must be pending")
+				uid := res.String("transaction.uid")
+				byUID := conformance.Must(cl.Transaction(ctx, uid))
+				conformance.Conforms(byUID, http.StatusOK)
+				byTracking := conformance.Must(cl.ByTrackingID(ctx, p.TrackingID))
+				conformance.Conforms(byTracking, http.StatusOK)
+				for _, a := range []struct {
+					res  *exchange.Result
+					path string
+				}{{res, "transaction"}, {byUID, "transaction"}, {byTracking, "transactions.0"}} {
+					Expect(a.res.String(a.path+".method_type")).To(Equal("mts_money"), "%s.method_type\n%s", a.path, a.res.Describe())
+					Expect(a.res.String(a.path+".mts_money.type")).To(Equal("mts_money"), "%s.mts_money.type\n%s", a.path, a.res.Describe())
+					Expect(a.res.String(a.path+".mts_money.confirm_agreement")).To(Equal(agreement), "%s.mts_money.confirm_agreement does not copy the request\n%s", a.path, a.res.Describe())
+				}
+			},
+			Entry("accept", s.Req("BPD-PAY-003"), bepaid.Accept),
+			Entry("already_accepted", s.Req("BPD-PAY-003"), bepaid.AlreadyAccepted),
+			Entry("decline, when it is not refused at once", s.Req("BPD-PAY-003"), bepaid.Decline),
+		)
 
 		It("echoes the customer in the answer", s.Req("BPD-PAY-004"), func(ctx SpecContext) {
 			p := bepaid.NewPayment(bepaid.PhoneActivated, bepaid.AlreadyAccepted)
@@ -64,9 +85,9 @@ func (s specs) payment() bool {
 					return
 				}
 				conformance.Conforms(res, http.StatusOK)
-				Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
+				begateway.ExpectStatus(res, "transaction", "pending", "a new payment must be pending")
 				final := processed(ctx, t, cl, res.String("transaction.uid"))
-				Expect(final.String("transaction.status")).To(Equal(want), "the payment of %s\n%s", phone, final.Describe())
+				begateway.ExpectStatus(final, "transaction", want, fmt.Sprintf("the payment of %s", phone))
 			},
 			Entry("375295222222: successful payment", s.Req("BPD-TEST-001"), bepaid.PhoneActivated, "successful"),
 			Entry("375295111111: failed payment", s.Req("BPD-TEST-002"), bepaid.PhoneInactive, "failed"),
@@ -83,7 +104,7 @@ func (s specs) payment() bool {
 		It("goes on when accept is sent for a number whose service is activated", s.Req("BPD-PAY-005"), func(ctx SpecContext) {
 			uid := pending(ctx, t, cl, bepaid.NewPayment(bepaid.PhoneActivated, bepaid.Accept).Body())
 			res := processed(ctx, t, cl, uid)
-			Expect(res.String("transaction.status")).To(Equal("successful"), "%s", res.Describe())
+			begateway.ExpectStatus(res, "transaction", "successful", "the payment's status")
 		})
 
 		DescribeTable("never completes a payment whose customer declines the Terms of Service",
@@ -97,7 +118,7 @@ func (s specs) payment() bool {
 				conformance.Conforms(res, http.StatusOK)
 				Expect(res.String("transaction.status")).NotTo(Equal("successful"), "a declined payment was answered successful\n%s", res.Describe())
 				final := processed(ctx, t, cl, res.String("transaction.uid"))
-				Expect(final.String("transaction.status")).To(Equal("failed"), "a payment the customer declined must end failed, not complete\n%s", final.Describe())
+				begateway.ExpectStatus(final, "transaction", "failed", "a payment the customer declined must end failed, not complete")
 			},
 			Entry("375295222222, whose payments succeed", s.Req("BPD-PAY-006"), bepaid.PhoneActivated),
 			Entry("375295111111, whose service is not activated", s.Req("BPD-PAY-006"), bepaid.PhoneInactive),
@@ -113,7 +134,7 @@ func (s specs) payment() bool {
 			}
 			conformance.Conforms(res, http.StatusOK)
 			final := processed(ctx, t, cl, res.String("transaction.uid"))
-			Expect(final.String("transaction.status")).To(Equal("failed"), "%s", final.Describe())
+			begateway.ExpectStatus(final, "transaction", "failed", "the payment's status")
 			Expect(strings.ToLower(final.String("transaction.message"))).To(ContainSubstring("invalid phone number"), "%s", final.Describe())
 		})
 

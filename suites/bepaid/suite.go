@@ -6,6 +6,7 @@ package bepaid
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -58,7 +59,7 @@ func Declare() *conformance.Handle {
 		Complete: func(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, _ jsondoc.Doc) {
 			GinkgoHelper()
 			res := processed(ctx, t, cl, uid)
-			Expect(res.String("transaction.status")).To(Equal("successful"), "a payment of %s did not succeed\n%s", bepaid.PhoneActivated, res.Describe())
+			begateway.ExpectStatus(res, "transaction", "successful", fmt.Sprintf("a payment of %s did not succeed", bepaid.PhoneActivated))
 		},
 		PendingFor: processing,
 	})
@@ -76,7 +77,7 @@ func pending(ctx context.Context, t *conformance.T, cl *bgw.Client, body jsondoc
 	t.Relies("BPD-PAY-003", func() {
 		res := conformance.Must(cl.CreatePayment(ctx, body))
 		conformance.Conforms(res, http.StatusOK)
-		Expect(res.String("transaction.status")).To(Equal("pending"), "a new MTS Money payment must be pending\n%s", res.Describe())
+		begateway.ExpectStatus(res, "transaction", "pending", "a new MTS Money payment must be pending")
 		uid = res.String("transaction.uid")
 		Expect(uid).NotTo(BeEmpty(), "the payment answer has no uid\n%s", res.Describe())
 	})

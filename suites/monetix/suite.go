@@ -219,6 +219,7 @@ func (f *flow) declined(ctx context.Context) callback {
 	Expect(f.t.Clock.Advance(ctx, pastClarification)).To(Succeed())
 	cb := f.next(ctx)
 	Expect(cb.str("payment.status")).To(Equal(mtx.StatusDecline), "want the purchase declined\n%s", cb.describe(f.t))
+	Expect(cb.str("operation.status")).To(Equal(mtx.StatusDecline), "want operation.status decline: the sale was declined\n%s", cb.describe(f.t))
 	return cb
 }
 

@@ -1,6 +1,8 @@
 package paysage
 
 import (
+	"time"
+
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
@@ -23,11 +25,13 @@ func (s specs) finalStatus() bool {
 			p := newPayment(t)
 			p.NotificationURL = t.Inbox().URL()
 			uid := pending(ctx, t, cl, p)
+			completing := time.Now()
 			confirmed(ctx, t, cl, uid, p.AccountNumber)
 
 			hook := t.AwaitWebhook(ctx, bgw.OpWebhook, "transaction.status", func(s string) bool { return s == "successful" })
 			Expect(jsondoc.String(hook.Value, "transaction.uid")).To(Equal(uid), "the webhook is about another transaction")
 			Expect(hook.Findings).To(BeEmpty(), "the webhook body is not a valid transaction answer")
+			begateway.ExpectWebhooks(t, uid, "successful", completing)
 		})
 
 		It("answers the final status to the status query after the right OTP", s.Req("PSG-STATUS-001"), func(ctx SpecContext) {
@@ -37,7 +41,7 @@ func (s specs) finalStatus() bool {
 			// A provider may finish asynchronously: the status is polled until it is final or the
 			// wait runs out.
 			res := begateway.AwaitStatus(ctx, t, cl, uid, begateway.Final)
-			Expect(res.String("transaction.status")).To(Equal("successful"), "the status query does not answer successful after the right OTP\n%s", res.Describe())
+			begateway.ExpectStatus(res, "transaction", "successful", "the status query does not answer successful after the right OTP")
 		})
 	})
 }

@@ -23,7 +23,7 @@ func (s specs) payment() bool {
 		It("answers a new payment as pending, not successful", s.Req("PSG-PAY-006"), func(ctx SpecContext) {
 			res := conformance.Must(cl.CreatePayment(ctx, newPayment(t).Body()))
 			conformance.Conforms(res, http.StatusOK)
-			Expect(res.String("transaction.status")).To(Equal("pending"), "transaction.status of a new payment\n%s", res.Describe())
+			begateway.ExpectStatus(res, "transaction", "pending", "transaction.status of a new payment")
 			Expect(res.String("transaction.payment.status")).To(Equal("pending"), "payment.status of a new payment\n%s", res.Describe())
 		})
 

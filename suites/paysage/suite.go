@@ -73,7 +73,7 @@ func pending(ctx context.Context, t *conformance.T, cl *bgw.Client, p paysage.Pa
 	t.Relies("PSG-PAY-006", func() {
 		res := conformance.Must(cl.CreatePayment(ctx, p.Body()))
 		conformance.Conforms(res, http.StatusOK)
-		Expect(res.String("transaction.status")).To(Equal("pending"), "a new payment must be pending\n%s", res.Describe())
+		begateway.ExpectStatus(res, "transaction", "pending", "a new payment must be pending")
 		uid = res.String("transaction.uid")
 		Expect(uid).NotTo(BeEmpty(), "the payment answer has no uid\n%s", res.Describe())
 	})
@@ -88,7 +88,7 @@ func confirmed(ctx context.Context, t *conformance.T, cl *bgw.Client, uid, phone
 	t.Relies("PSG-CONFIRM-002", func() {
 		res := conformance.Must(cl.Confirm(ctx, uid, paysage.Confirm(code, nil)))
 		conformance.Conforms(res, http.StatusOK)
-		Expect(res.String("transaction.status")).To(Equal("successful"), "the right OTP did not confirm the payment\n%s", res.Describe())
+		begateway.ExpectStatus(res, "transaction", "successful", "the right OTP did not confirm the payment")
 	})
 }
 
