@@ -153,7 +153,7 @@ sim:
 ## e.g. BENCH_ARGS='-duration 5s -providers paysage')
 BENCH_ARGS ?=
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./harness/validate ./harness/sim/paysage ./harness/sim/bepaid
+	$(GO) test -run '^$$' -bench . -benchmem ./harness/validate ./harness/sim ./harness/sim/paysage ./harness/sim/bepaid
 	$(GO) test -run '^$$' -bench '^BenchmarkFlow$$' -benchmem ./harness/sim/simload
 	@mkdir -p $(TOOLS)
 	$(GO) test -run '^$$' -bench 'CreateAtScale' -benchtime=1000x ./harness/sim/simload | tee $(TOOLS)/bench-scale.txt
