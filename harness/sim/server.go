@@ -34,7 +34,7 @@ type Env struct {
 	// project (Monetix: 80 or 90 seconds); 0 means the provider's default.
 	OTPLifetime time.Duration
 	Credentials Credentials
-	// Keys are the key pairs the provider signs with.
+	// Keys are the key pairs the provider signs with (never nil).
 	Keys *Keys
 	// Retention is how long the provider keeps finished transactions.
 	Retention Retention
@@ -213,7 +213,7 @@ func New(opts Options) (*Server, error) {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: no credentials for provider %q", f.Name)
 		}
-		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, OTPLifetime: opts.OTPLifetime, Credentials: creds, Keys: keys, Retention: opts.Retention.withDefaults()})
+		p, err := f.New(Env{Clock: c, Rand: rnd, Dispatcher: s.dispatcher, Faults: faults, OTPDigits: opts.OTPDigits, OTPLifetime: opts.OTPLifetime, Credentials: creds, Keys: keys, Retention: opts.Retention})
 		if err != nil {
 			s.dispatcher.Close()
 			return nil, fmt.Errorf("simulator: %s: %w", f.Name, err)

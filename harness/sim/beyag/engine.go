@@ -78,9 +78,8 @@ const DuplicateWindow = 30 * time.Second
 // pending payment expires or settles are kept in time order, so a request or a tick of the clock
 // touches only what is due; finished transactions are forgotten as env.Retention says.
 type Engine struct {
-	cfg  Config
-	env  sim.Env
-	keys *sim.Keys
+	cfg Config
+	env sim.Env
 
 	mu         sync.Mutex
 	txs        map[string]*Tx
@@ -92,11 +91,7 @@ type Engine struct {
 
 // New returns an engine. The shop's webhook key pair comes from env.Keys when first needed.
 func New(cfg Config, env sim.Env) (*Engine, error) {
-	keys := env.Keys
-	if keys == nil {
-		keys = sim.ProcessKeys()
-	}
-	e := &Engine{cfg: cfg, env: env, keys: keys}
+	e := &Engine{cfg: cfg, env: env}
 	e.clear()
 	env.Clock.OnAdvance(func(now time.Time) {
 		e.mu.Lock()
@@ -139,7 +134,7 @@ func (e *Engine) WebhookKey() *rsa.PublicKey {
 }
 
 // key is the shop's webhook signing key (named after the provider in the simulator's keys).
-func (e *Engine) key() (*rsa.PrivateKey, error) { return e.keys.RSA(e.cfg.Provider + "/webhook") }
+func (e *Engine) key() (*rsa.PrivateKey, error) { return e.env.Keys.RSA(e.cfg.Provider + "/webhook") }
 
 // SignWebhook is the Content-Signature of a webhook body, signed with the shop's key.
 func (e *Engine) SignWebhook(body []byte) (string, error) {

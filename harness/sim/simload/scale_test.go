@@ -32,25 +32,21 @@ func fill(tb testing.TB, d simload.Driver, n int) {
 func BenchmarkCreateAtScale(b *testing.B) {
 	for _, name := range providers {
 		for _, n := range []int{1_000, 10_000, 100_000} {
-			// Started and filled once for the benchmark's calls (testing calls it with b.N = 1
-			// first); it lives until the whole benchmark ends.
-			var d simload.Driver
-			b.Run(fmt.Sprintf("%s/stored=%d", name, n), func(sub *testing.B) {
-				if d == nil {
-					target, err := simload.Start(1, name)
-					if err != nil {
-						sub.Fatal(err)
-					}
-					b.Cleanup(target.Close)
-					if d, err = target.Driver(name); err != nil {
-						sub.Fatal(err)
-					}
-					fill(sub, d, n)
+			b.Run(fmt.Sprintf("%s/stored=%d", name, n), func(b *testing.B) {
+				target, err := simload.Start(1, name)
+				if err != nil {
+					b.Fatal(err)
 				}
+				b.Cleanup(target.Close)
+				d, err := target.Driver(name)
+				if err != nil {
+					b.Fatal(err)
+				}
+				fill(b, d, n)
 				ctx := context.Background()
-				for sub.Loop() {
+				for b.Loop() { // b.Loop leaves the filling out of the figure
 					if err := d.Create(ctx); err != nil {
-						sub.Fatal(err)
+						b.Fatal(err)
 					}
 				}
 			})
