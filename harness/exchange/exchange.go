@@ -83,7 +83,7 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 	if len(r.Query) > 0 {
 		target += "?" + r.Query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, method, target, bytes.NewReader(r.Body))
+	req, err := http.NewRequestWithContext(WithOperation(ctx, r.Op), method, target, bytes.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("%s: build request: %w", r.Op, err)
 	}
@@ -131,6 +131,21 @@ func (d *Doer) Do(ctx context.Context, r Request) (*Result, error) {
 		Err: res.Err, Findings: res.Findings,
 	})
 	return res, nil
+}
+
+// operationKey keys the operation of a request in its context.
+type operationKey struct{}
+
+// WithOperation returns ctx saying that its request is a call of the operation op, for the
+// transports between the Doer and the target (the money guard).
+func WithOperation(ctx context.Context, op string) context.Context {
+	return context.WithValue(ctx, operationKey{}, op)
+}
+
+// OperationOf returns the operation a request made by a Doer calls ("" for another request).
+func OperationOf(req *http.Request) string {
+	op, _ := req.Context().Value(operationKey{}).(string)
+	return op
 }
 
 func readBody(resp *http.Response) ([]byte, error) {
