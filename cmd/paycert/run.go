@@ -79,8 +79,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 		e, _ := suites.Find(n)
 		chosen = append(chosen, e.Suite)
 	}
-	if err := conformance.Preflight(ctx, cfg, chosen); err != nil {
-		return exitError, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+	// A target the money guard refuses gets nothing, not even the probe; the report says why.
+	refused := conformance.CheckMoney(cfg, chosen)
+	if refused == nil {
+		if err := conformance.Preflight(ctx, cfg, chosen); err != nil {
+			return exitError, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
+		}
 	}
 	runID := time.Now().UTC().Format("20060102-150405")
 	dir := f.reportDir
@@ -95,6 +99,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	}
 	if dir, err = filepath.Abs(dir); err != nil {
 		return exitError, err
+	}
+	if refused != nil {
+		return refuseRun(dir, runID, names, cfg, refused, stdout, stderr)
 	}
 	exe, err := os.Executable()
 	if err != nil {
@@ -140,6 +147,24 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprintln(stdout)
 	report.PrintSummary(stdout, merged, dir)
 	return exitCode(merged, f.strict), nil
+}
+
+// refuseRun ends a run the money guard refused before any byte was sent: each suite's report says
+// the refusal, its requirements not run, and the run exits 2.
+func refuseRun(dir, runID string, names []string, cfg target.Config, refused error, stdout, stderr io.Writer) (int, error) {
+	fmt.Fprintf(stderr, "paycert run: configuration: %s\n", strings.ReplaceAll(refused.Error(), "\n", "\n  "))
+	parts := make([]*report.Report, len(names))
+	for i, name := range names {
+		child := suiteChild{name: name, dir: filepath.Join(dir, "suites", name), runID: runID, key: cfg.SigningKey}
+		parts[i] = child.failed(name + ": not run: " + refused.Error())
+	}
+	merged := report.Merge(runID, parts...)
+	if err := writeMerged(dir, merged, parts, names, cfg.SigningKey, stderr); err != nil {
+		return exitError, err
+	}
+	fmt.Fprintln(stdout)
+	report.PrintSummary(stdout, merged, dir)
+	return exitError, nil
 }
 
 // suiteNames reads -suites.

@@ -16,14 +16,14 @@ func Must(res *exchange.Result, err error) *exchange.Result {
 	if err != nil {
 		ginkgo.Fail(fmt.Sprintf("harness error: %v", err))
 	}
-	stopIfUnreachable(res.Err)
+	stopOnHarnessError(res.Err)
 	return res
 }
 
 // Answered asserts that an answer came: no connection error, timeout, reset or cut body.
 func Answered(res *exchange.Result) {
 	ginkgo.GinkgoHelper()
-	stopIfUnreachable(res.Err)
+	stopOnHarnessError(res.Err)
 	gomega.Expect(res.Err).NotTo(gomega.HaveOccurred(), "the target did not answer\n%s", res.Describe())
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/paycert/paycert"
 	"github.com/paycert/paycert/harness/clock"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/probe"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
@@ -58,6 +59,20 @@ func Preflight(ctx context.Context, cfg target.Config, suites []Suite) error {
 	return errors.Join(problems...)
 }
 
+// CheckMoney judges, before any byte is sent, whether the money guard lets each suite's money
+// requests reach its target (money.Judge): a target no rule allows is refused as a whole, with the
+// rule and the settings that would allow it.
+func CheckMoney(cfg target.Config, suites []Suite) error {
+	var errs []error
+	for _, s := range suites {
+		a := money.Allowance{Embedded: cfg.Embedded, ControlURL: cfg.ControlURL, Live: cfg.AllowLive, Max: cfg.MaxAmount}
+		if _, err := money.Judge(s.Money, cfg.Providers[s.Provider].URL, a); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // probeClient is the client probes are sent with: the shorter of the request timeout and
 // probe.Timeout, no redirects followed.
 func probeClient(cfg target.Config) *http.Client {
@@ -71,14 +86,23 @@ func probeTimeout(cfg target.Config) time.Duration {
 // noRedirects keeps a redirect as the answer: it is the target's, judged as it is.
 func noRedirects(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// stopIfUnreachable ends the run when err says the target has stopped answering: this spec and
-// every one after it are reported not run, with the reason, instead of failing one by one.
-func stopIfUnreachable(err error) {
+// stopOnHarnessError stops what err says cannot go on. When the target has stopped answering, the
+// run ends: this spec and every one after it are reported not run, with the reason, instead of
+// failing one by one. When the money guard refused the spec's request (nothing was sent), the
+// spec is not run, with the rule; the report counts the refusal as a configuration error.
+func stopOnHarnessError(err error) {
 	var u *probe.Unreachable
 	if errors.As(err, &u) {
 		ginkgo.AbortSuite(u.Error(), 1)
 	}
+	var r *money.Refusal
+	if errors.As(err, &r) {
+		ginkgo.Skip(NotRunPrefix + r.Error())
+	}
 }
+
+// NotRunPrefix starts the message of a spec that was not run, and why.
+const NotRunPrefix = "not run: "
 
 // stoppingMover is a clock Mover that ends the run when the target's control API has stopped
 // answering.
@@ -87,6 +111,6 @@ type stoppingMover struct{ clock.Mover }
 // Advance moves the clock.
 func (m stoppingMover) Advance(ctx context.Context, d time.Duration) error {
 	err := m.Mover.Advance(ctx, d)
-	stopIfUnreachable(err)
+	stopOnHarnessError(err)
 	return err
 }

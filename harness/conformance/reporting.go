@@ -13,6 +13,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/probe"
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/report"
@@ -48,6 +49,7 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 		r.Errors = append(r.Errors, s.Name+": "+reason)
 	}
 	markStopped(r, s.Name, gr)
+	refusals(r, s.Name)
 	switch {
 	case sess != nil:
 		r.Targets = []report.Target{sess.Target()}
@@ -110,6 +112,16 @@ func markStopped(r *report.Report, suite string, gr types.Report) {
 		return
 	}
 	r.Errors = append(r.Errors, fmt.Sprintf("%s: %s (%d specs not run)", suite, why, notRun))
+}
+
+// refusals makes each money request the guard refused an error of the run: the configuration did
+// not let a spec run, which is neither a finding nor a pass.
+func refusals(r *report.Report, suite string) {
+	for _, sp := range r.Specs {
+		if why, ok := strings.CutPrefix(sp.Failure, NotRunPrefix+money.RefusalPrefix); ok {
+			r.Errors = append(r.Errors, fmt.Sprintf("%s: %q was not run: %s%s", suite, sp.Name, money.RefusalPrefix, report.FirstLine(why)))
+		}
+	}
 }
 
 // Ginkgo's reasons for a suite that was stopped, and what the report says of them.

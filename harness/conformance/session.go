@@ -12,12 +12,18 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
 	"github.com/paycert/paycert"
+	"github.com/paycert/paycert/harness/budget"
 	"github.com/paycert/paycert/harness/clock"
 	"github.com/paycert/paycert/harness/control"
+	"github.com/paycert/paycert/harness/exchange"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/probe"
 	"github.com/paycert/paycert/harness/receiver"
@@ -56,6 +62,11 @@ type Suite struct {
 	// Signature, when set, describes for the report how the provider's messages are signed
 	// where that is a choice of the configuration (the Monetix signature variant).
 	Signature func(target.Provider) string
+	// Budget is the provider's request budget by default: what its documents ask, or a
+	// conservative default where they say nothing (Limits.Source says which).
+	Budget budget.Limits
+	// Money is what the money guard knows of the provider's money requests.
+	Money money.Provider
 	// PublicPhones are the test phone numbers the provider's documents publish (and those of
 	// paycert's own test tables); reports show them as they are, while every other phone number
 	// keeps only its last four digits.
@@ -95,6 +106,11 @@ type Session struct {
 	WebhookKey *rsa.PublicKey
 	// Progress is where waits in real time report.
 	Progress io.Writer
+	// Budget spaces the requests to the provider; nil when the budget is off.
+	Budget *budget.Budget
+	// MoneyRule is the rule the provider's money requests go by (money.Simulator on the embedded
+	// simulator).
+	MoneyRule money.Rule
 
 	embedded *sim.Listening
 	missing  map[string]string
@@ -120,6 +136,9 @@ func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*S
 	}
 	if !opts.Checked {
 		target.PrintWarnings(progress, cfg.Warnings)
+		if err := CheckMoney(cfg, []Suite{s}); err != nil {
+			return nil, err
+		}
 		if err := Preflight(ctx, cfg, []Suite{s}); err != nil {
 			return nil, fmt.Errorf("the target cannot be tested: %w", err)
 		}
@@ -148,10 +167,10 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	if err != nil {
 		return nil, err
 	}
-	if suiteCfg, _ := ginkgo.GinkgoConfiguration(); !cfg.Embedded && suiteCfg.ParallelTotal > 1 {
-		// One target has one clock and one callback URL: processes would move each other's time
-		// inside a 30-second window and miss each other's webhooks.
-		return nil, &target.Error{Setting: "PAYCERT_TARGET", Problem: "an external target is tested by one process; run the suite without -p (paycert run does)"}
+	if suiteCfg, _ := ginkgo.GinkgoConfiguration(); suiteCfg.ParallelTotal > 1 {
+		if err := sideBySide(cfg); err != nil {
+			return nil, err
+		}
 	}
 	// Every request goes through one guard: a target that stops answering in the middle of the
 	// run ends it (the rest not run), instead of failing every spec after it.
@@ -169,6 +188,10 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 		}
 	}
 	sess.Provider = sess.Config.Providers[s.Provider]
+	if err := sess.guardMoney(guard); err != nil {
+		sess.Close()
+		return nil, err
+	}
 	sess.Redactor = record.NewRedactor(sess.Config.Secrets()...)
 	sess.Redactor.AllowPhones(s.PublicPhones...)
 	sess.Redactor.AddSecret(signing.BasicAuth(sess.Provider.AccountID, sess.Provider.SecretKey)[len("Basic "):])
@@ -243,6 +266,98 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 	return sess, nil
 }
 
+// sideBySide says why processes of one suite (ginkgo -p) cannot test the configured target side by
+// side, or nil when they can: each embedded simulator is its own, and a target on the real clock
+// is shared safely when each process has a receiver of its own (or none). A target whose clock
+// the control API moves is one clock for every process: they would move each other's time inside
+// a 30-second window. A fixed receiver address is one process's.
+func sideBySide(cfg target.Config) error {
+	switch {
+	case cfg.Embedded:
+		return nil
+	case cfg.ControlURL != "" && cfg.Clock != "real":
+		return &target.Error{Setting: "PAYCERT_CONTROL_URL", Problem: "the target's control API moves one clock for every process; run the suite without -p, or set PAYCERT_CLOCK=real"}
+	case cfg.Callbacks && !strings.HasSuffix(cfg.CallbackListen, ":0"):
+		return &target.Error{Setting: "PAYCERT_CALLBACK_LISTEN", Problem: cfg.CallbackListen + " is one process's address; run the suite without -p, or set PAYCERT_CALLBACKS=false (outcomes are then polled)"}
+	}
+	return nil
+}
+
+// guardMoney judges the provider's money rule and puts the money guard and the request budget in
+// front of every request to the provider: a refused request costs no budget, and the wait for the
+// budget does not count against the request's own timeout.
+func (s *Session) guardMoney(next http.RoundTripper) error {
+	rule, err := money.Judge(s.Suite.Money, s.Provider.URL, s.allowance())
+	if err != nil {
+		return err
+	}
+	s.MoneyRule = rule
+	if s.Budget, err = s.requestBudget(); err != nil {
+		return err
+	}
+	if s.Budget != nil {
+		next = &budget.Transport{Budget: s.Budget, Next: next, Waiting: func(req *http.Request, d time.Duration) {
+			if d >= time.Second && s.Progress != nil {
+				fmt.Fprintf(s.Progress, "paycert: request budget (%s): %s waits %s\n", s.Budget.Limits(), req.URL.Path, d.Round(100*time.Millisecond))
+			}
+		}}
+	}
+	s.HTTP.Transport = &money.Guard{Provider: s.Suite.Money, Rule: rule, Max: s.Config.MaxAmount, Operation: exchange.OperationOf, Next: next}
+	return nil
+}
+
+// allowance is what the configuration allows the money guard.
+func (s *Session) allowance() money.Allowance {
+	return money.Allowance{Embedded: s.embedded != nil, ControlURL: s.Config.ControlURL, Live: s.Config.AllowLive, Max: s.Config.MaxAmount}
+}
+
+// BudgetLimits are the limits a configuration gives the suite's provider, and whether the budget
+// is on: always with PAYCERT_BUDGET=on, never with off; with auto, for a target without a control
+// API (a sandbox, a live API), or where the configuration sets the provider's budget.
+func (s Suite) BudgetLimits(cfg target.Config) (budget.Limits, bool) {
+	l := s.Budget
+	o := cfg.Providers[s.Provider].Budget
+	if o.MinIntervalSet {
+		l.MinInterval = o.MinInterval
+	}
+	if o.PerMinute > 0 {
+		l.PerMinute = o.PerMinute
+	}
+	if o.Given() {
+		l.Source = "configured (" + target.EnvName(s.Provider, "MIN_INTERVAL") + ", " + target.EnvName(s.Provider, "RATE") + ")"
+	}
+	switch cfg.Budget {
+	case target.BudgetOff:
+		return l, false
+	case target.BudgetOn:
+		return l, !l.Off()
+	}
+	return l, !l.Off() && (o.Given() || (!cfg.Embedded && cfg.ControlURL == ""))
+}
+
+// requestBudget opens the provider's budget, shared by every process that tests the same account
+// at the same host; nil when it is off.
+func (s *Session) requestBudget() (*budget.Budget, error) {
+	l, on := s.Suite.BudgetLimits(s.Config)
+	if !on {
+		return nil, nil
+	}
+	key := s.Suite.Provider + "\x00" + hostOf(s.Provider.URL) + "\x00" + s.Provider.AccountID
+	b, err := budget.New(l, budget.Options{Dir: s.Config.BudgetDir, Key: key})
+	if err != nil {
+		return nil, &target.Error{Setting: "PAYCERT_BUDGET_DIR", Problem: err.Error()}
+	}
+	return b, nil
+}
+
+// hostOf is a URL's host, or the URL when it has none.
+func hostOf(s string) string {
+	if u, err := url.Parse(s); err == nil && u.Host != "" {
+		return strings.ToLower(u.Host)
+	}
+	return s
+}
+
 // startSimulator starts the embedded reference simulator and points the configuration at it.
 func (s *Session) startSimulator() error {
 	creds, err := sim.NewCredentials(s.Suite.Simulators)
@@ -310,6 +425,13 @@ func (s *Session) Target() report.Target {
 	}
 	if s.Suite.Signature != nil {
 		t.Signature = s.Suite.Signature(s.Provider)
+	}
+	t.Money = money.Describe(s.MoneyRule, s.Suite.Money, s.Config.MaxAmount)
+	t.Budget = "off"
+	if s.Budget != nil {
+		l := s.Budget.Limits()
+		sent, waited := s.Budget.Used()
+		t.Budget = fmt.Sprintf("%s (%s); %d requests, %s waited", l, l.Source, sent, waited.Round(time.Second))
 	}
 	return t
 }

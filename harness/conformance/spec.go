@@ -109,7 +109,7 @@ func (t *T) OTPFor(ctx context.Context, transaction, phone string) string {
 	}
 	code, err := t.OTP.OTP(ctx, otp.Request{Provider: t.Suite.Provider, Transaction: transaction, Phone: phone})
 	if err != nil {
-		stopIfUnreachable(err)
+		stopOnHarnessError(err)
 		ginkgo.Fail(fmt.Sprintf("no OTP for transaction %s from the %s: %v", transaction, t.OTP.Describe(), t.Redactor.String(err.Error())))
 	}
 	t.Redactor.AddOTP(code)

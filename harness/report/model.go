@@ -82,6 +82,10 @@ type Target struct {
 	// Signature says how messages are signed, where the provider's SDKs differ (the Monetix
 	// variant).
 	Signature string `json:"signature,omitempty"`
+	// Budget says how requests to the provider were spaced, and how many waited how long.
+	Budget string `json:"request_budget,omitempty"`
+	// Money says by which rule money requests went to the target (the money guard).
+	Money string `json:"money,omitempty"`
 }
 
 // Summary counts requirements and specs by status.

@@ -29,6 +29,12 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 			sig = ", signature " + t.Signature
 		}
 		fmt.Fprintf(w, "  %s against %s %s (clock %s, OTP %s%s)\n", t.Suite, t.Kind, t.URL, t.Clock, t.OTPSource, sig)
+		if t.Budget != "" && t.Budget != "off" {
+			fmt.Fprintf(w, "    request budget: %s\n", t.Budget)
+		}
+		if t.Money != "" && t.Money != "embedded simulator" {
+			fmt.Fprintf(w, "    money requests: %s\n", t.Money)
+		}
 	}
 	s := r.Summary.Requirements
 	fmt.Fprintf(w, "  requirements: %d passed, %d failed, %d not run, %d not applicable, %d not covered (%d MUST not run)\n",

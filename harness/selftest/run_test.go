@@ -93,7 +93,9 @@ func runPaycert(t *testing.T, limit time.Duration, args []string, env ...string)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, paycertBinary, args...)
 	cmd.Dir = t.TempDir()
-	cmd.Env = append(cleanEnv(), env...)
+	// Request budgets are off unless a case asks (a target without a control API would otherwise
+	// space its requests a second apart), and their state stays in the case's folder.
+	cmd.Env = append(append(cleanEnv(), "PAYCERT_BUDGET=off", "PAYCERT_BUDGET_DIR="+t.TempDir()), env...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

@@ -10,6 +10,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"math/big"
 	"net"
 	"net/url"
 	"os"
@@ -21,6 +22,8 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/paycert/paycert/harness/budget"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/report"
 )
@@ -47,10 +50,34 @@ type Provider struct {
 	// (Monetix: signing.MonetixVariants; FreedomPay: signing.FreedomPayVariants); empty is the
 	// default.
 	SignatureVariant string
+	// Budget overrides the provider's request budget (PAYCERT_<P>_MIN_INTERVAL, PAYCERT_<P>_RATE).
+	Budget BudgetOverride
 	// ResendPath is where the target serves the request for a new approval code, for a provider
 	// whose documents do not give it (FreedomPay); empty is paycert's default.
 	ResendPath string
 }
+
+// BudgetOverride is a provider's request budget as the configuration sets it; a field left at
+// its zero keeps the provider's default.
+type BudgetOverride struct {
+	// MinInterval is the least time between two requests; Set says it was given (0 is a value).
+	MinInterval    time.Duration
+	MinIntervalSet bool
+	// PerMinute is the most requests a minute; 0: not given.
+	PerMinute int
+}
+
+// Given reports whether the configuration sets anything of the budget.
+func (b BudgetOverride) Given() bool { return b.MinIntervalSet || b.PerMinute > 0 }
+
+// Budget modes (PAYCERT_BUDGET).
+const (
+	// BudgetAuto spaces requests to a target without a test-control API (a sandbox, a live API),
+	// and to any provider whose budget the configuration sets.
+	BudgetAuto = "auto"
+	BudgetOn   = "on"
+	BudgetOff  = "off"
+)
 
 // Config is a run's target.
 type Config struct {
@@ -76,6 +103,14 @@ type Config struct {
 	ReportDir string
 	// AssetsDir, when set, is a checkout whose specs/ and schemas/ replace the embedded ones.
 	AssetsDir string
+	// Budget is the request budget's mode (BudgetAuto, BudgetOn, BudgetOff), and BudgetDir the
+	// folder of its state files ("" is budget.DefaultDir).
+	Budget    string
+	BudgetDir string
+	// AllowLive are the hosts live money may go to (PAYCERT_ALLOW_LIVE); MaxAmount caps a money
+	// request's amount in major units (PAYCERT_MAX_AMOUNT; nil: no cap).
+	AllowLive []string
+	MaxAmount *big.Rat
 	// Sim holds the embedded simulator's settings.
 	Sim SimSettings
 	// SigningKey signs the report bundle's manifest (PAYCERT_SIGNING_KEY_FILE or
@@ -231,6 +266,29 @@ func Load(env Env, sc Scope) (Config, error) {
 	c.CallbackPublicURL = st.pick("PAYCERT_CALLBACK_PUBLIC_URL", "callback.public_url", fc.Callback.PublicURL)
 	c.ReportDir = st.pick("PAYCERT_REPORT_DIR", "report_dir", fc.ReportDir)
 	c.AssetsDir = getenv("PAYCERT_ASSETS_DIR")
+	c.Budget = strings.ToLower(strings.TrimSpace(getenv("PAYCERT_BUDGET")))
+	c.BudgetDir = strings.TrimSpace(getenv("PAYCERT_BUDGET_DIR"))
+	switch c.Budget {
+	case "":
+		c.Budget = BudgetAuto
+	case BudgetAuto, BudgetOn, BudgetOff:
+	default:
+		fail("PAYCERT_BUDGET", fmt.Sprintf("%q is not auto, on or off", c.Budget))
+	}
+	if v := getenv(money.AllowLiveSetting); strings.TrimSpace(v) != "" {
+		hosts, err := money.ParseHosts(v)
+		if err != nil {
+			fail(money.AllowLiveSetting, err.Error())
+		}
+		c.AllowLive = hosts
+	}
+	if v := getenv(money.MaxAmountSetting); strings.TrimSpace(v) != "" {
+		max, err := money.ParseAmount(v)
+		if err != nil {
+			fail(money.MaxAmountSetting, err.Error())
+		}
+		c.MaxAmount = max
+	}
 	if c.Clock == "" {
 		c.Clock = "auto"
 	}
@@ -325,6 +383,10 @@ func Load(env Env, sc Scope) (Config, error) {
 				fail(st.name(EnvName(name, "SIGNATURE_VARIANT")), err.Error())
 			}
 		}
+		var berrs []error
+		if p.Budget, berrs = budgetFromEnv(getenv, name); len(berrs) > 0 {
+			errs = append(errs, berrs...)
+		}
 		if acc.resendPath {
 			p.ResendPath = st.pick(EnvName(name, "RESEND_PATH"), "providers."+name+".resend_path", fp.ResendPath)
 			if _, err := url.PathUnescape(p.ResendPath); p.ResendPath != "" && (!strings.HasPrefix(p.ResendPath, "/") || strings.ContainsAny(p.ResendPath, "?# ") || err != nil) {
@@ -408,6 +470,27 @@ func simFromEnv(getenv Getenv, errs []error) (SimSettings, []error) {
 		}
 	}
 	return s, errs
+}
+
+// budgetFromEnv reads a provider's budget settings.
+func budgetFromEnv(getenv Getenv, provider string) (BudgetOverride, []error) {
+	var b BudgetOverride
+	var errs []error
+	if v := strings.TrimSpace(getenv(EnvName(provider, "MIN_INTERVAL"))); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			errs = append(errs, &Error{EnvName(provider, "MIN_INTERVAL"), fmt.Sprintf("%q is not a duration of zero or more (such as 2s)", v)})
+		}
+		b.MinInterval, b.MinIntervalSet = d, err == nil && d >= 0
+	}
+	if v := strings.TrimSpace(getenv(EnvName(provider, "RATE"))); v != "" {
+		n, err := budget.ParseRate(v)
+		if err != nil {
+			errs = append(errs, &Error{EnvName(provider, "RATE"), err.Error()})
+		}
+		b.PerMinute = n
+	}
+	return b, errs
 }
 
 // FromEnvironment is Load with the process's environment.

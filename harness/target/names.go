@@ -18,6 +18,7 @@ var globalSettings = []string{
 	"PAYCERT_TARGET", "PAYCERT_CONFIG", "PAYCERT_CONTROL_URL", "PAYCERT_OTP_SOURCE", "PAYCERT_CLOCK",
 	"PAYCERT_CALLBACKS", "PAYCERT_CALLBACK_LISTEN", "PAYCERT_CALLBACK_PUBLIC_URL",
 	"PAYCERT_REQUEST_TIMEOUT", "PAYCERT_WAIT_TIMEOUT", "PAYCERT_REPORT_DIR", "PAYCERT_ASSETS_DIR",
+	"PAYCERT_BUDGET", "PAYCERT_BUDGET_DIR", "PAYCERT_ALLOW_LIVE", "PAYCERT_MAX_AMOUNT",
 	"PAYCERT_SIM_SEED", "PAYCERT_SIM_FAULTS", "PAYCERT_SIM_OTP_DIGITS", "PAYCERT_SIM_OTP_LIFETIME",
 	SigningKeyFileSetting, SigningKeySetting,
 	// paycert's own tests: the report page test fails, instead of skipping, without a browser.
@@ -36,7 +37,7 @@ var obsoleteSettings = map[string]string{
 // each provider on a served simulator: PAYCERT_SIM_<P>_<setting>. accountID stands for the
 // provider's name of the merchant's ID (AccountIDSetting).
 var (
-	providerSettings = []string{"URL", accountID, "SECRET_KEY", "WEBHOOK_PUBLIC_KEY"}
+	providerSettings = []string{"URL", accountID, "SECRET_KEY", "WEBHOOK_PUBLIC_KEY", "MIN_INTERVAL", "RATE"}
 	simSettings      = []string{accountID, "SECRET_KEY"}
 )
 

@@ -32,6 +32,8 @@ var Suite = conformance.Suite{
 	Catalogues:   []string{"specs/bepaid.requirements.yaml", "specs/begateway.requirements.yaml"},
 	Simulators:   providers.All(),
 	PublicPhones: bepaid.TestPhones(),
+	Budget:       begateway.Budget,
+	Money:        begateway.Money("bePaid", "refundPayment"),
 }
 
 // processing is how long MTS Money took in the document's example (created 11:44:30, notified

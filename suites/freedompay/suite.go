@@ -10,13 +10,16 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/paycert/paycert/harness/budget"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/fields"
 	fp "github.com/paycert/paycert/harness/freedompay"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/report"
@@ -38,6 +41,16 @@ var Suite = conformance.Suite{
 		// The configuration has checked the variant; the signer names the default.
 		s, _ := signing.NewFreedomPay("", p.SignatureVariant)
 		return "pg_sig MD5, " + s.Variant + " variant"
+	},
+	// The platform asks for 1.5 to 2 seconds between payment requests (providers-facts.md 3.1);
+	// paycert keeps 2 seconds between all of them, and at most 30 a minute.
+	Budget: budget.Limits{MinInterval: 2 * time.Second, PerMinute: 30, Source: "FreedomPay: 1.5-2 s between payment requests"},
+	// pg_testing_mode=1 makes a test payment on the platform's own hosts, which have no sandbox of
+	// their own (providers-facts.md 3.1); pg_amount is written in major units.
+	Money: money.Provider{
+		Name: "FreedomPay", Creates: []string{"initPayment"}, FollowUps: []string{"pay", "approve"},
+		TestModeField: "pg_testing_mode", TestModeOn: "1",
+		AmountFields: map[string]string{"initPayment": "pg_amount"},
 	},
 }
 

@@ -14,10 +14,12 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/paycert/paycert/harness/budget"
 	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
 	mtx "github.com/paycert/paycert/harness/monetix"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/signing"
 	"github.com/paycert/paycert/harness/sim/providers"
@@ -37,6 +39,16 @@ var Suite = conformance.Suite{
 		// The configuration has checked the variant; the signer names the default.
 		v, _ := signing.MonetixVariantNamed(p.SignatureVariant)
 		return "HMAC-SHA512, " + v.Name + " variant"
+	},
+	// Document 001 gives no rate; paycert's conservative default applies.
+	Budget: budget.Limits{MinInterval: time.Second, PerMinute: 30, Source: "paycert's default; document 001 gives no rate"},
+	// Gate API v2 has no test mode in the request and no published sandbox host (the v1 sandbox
+	// host is not v2's; providers-facts.md 2.1): a Monetix target takes money requests only as a
+	// test double or with PAYCERT_ALLOW_LIVE and PAYCERT_MAX_AMOUNT.
+	Money: money.Provider{
+		Name: "Monetix", Creates: []string{"purchase"}, FollowUps: []string{"submitOTP", "refund"},
+		AmountFields: map[string]string{"purchase": "payment.amount", "refund": "payment.amount"},
+		MinorUnits:   true,
 	},
 }
 

@@ -28,6 +28,8 @@ var Suite = conformance.Suite{
 	SpecFile:   paysage.SpecFile,
 	Catalogues: []string{"specs/paysage.requirements.yaml", "specs/begateway.requirements.yaml"},
 	Simulators: providers.All(),
+	Budget:     begateway.Budget,
+	Money:      begateway.Money("PaySage", "confirmPayment", "refundPayment"),
 }
 
 // Declare adds the PaySage suite to this process's Ginkgo tree and returns its handle. Call it
