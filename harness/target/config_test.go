@@ -74,6 +74,11 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 		{"callbacks not a bool", map[string]string{"PAYCERT_CALLBACKS": "maybe"}, "PAYCERT_CALLBACKS"},
 		{"seed not a number", map[string]string{"PAYCERT_SIM_SEED": "x"}, "PAYCERT_SIM_SEED"},
 		{"otp digits out of range", map[string]string{"PAYCERT_SIM_OTP_DIGITS": "40"}, "PAYCERT_SIM_OTP_DIGITS"},
+		{"budget mode", map[string]string{"PAYCERT_BUDGET": "sometimes"}, "PAYCERT_BUDGET"},
+		{"budget interval", map[string]string{"PAYCERT_PAYSAGE_MIN_INTERVAL": "-2s"}, "PAYCERT_PAYSAGE_MIN_INTERVAL"},
+		{"budget rate", map[string]string{"PAYCERT_PAYSAGE_RATE": "10/day"}, "PAYCERT_PAYSAGE_RATE"},
+		{"live host", map[string]string{"PAYCERT_ALLOW_LIVE": "https://"}, "PAYCERT_ALLOW_LIVE"},
+		{"max amount", map[string]string{"PAYCERT_MAX_AMOUNT": "lots"}, "PAYCERT_MAX_AMOUNT"},
 		{"missing config file", map[string]string{"PAYCERT_CONFIG": "/nonexistent/paycert.yaml"}, "PAYCERT_CONFIG"},
 	}
 	for _, c := range cases {
@@ -86,6 +91,24 @@ func TestBadSettingsNameTheSetting(t *testing.T) {
 				t.Errorf("error %q does not name %s", err, c.setting)
 			}
 		})
+	}
+}
+
+func TestBudgetAndMoneySettings(t *testing.T) {
+	c, err := target.Load(env(map[string]string{"PAYCERT_PAYSAGE_MIN_INTERVAL": "0s", "PAYCERT_PAYSAGE_RATE": "2/s",
+		"PAYCERT_ALLOW_LIVE": "api.example.com, other.example:8443", "PAYCERT_MAX_AMOUNT": "1.5"}), paysage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := c.Providers["paysage"].Budget
+	if !b.MinIntervalSet || b.MinInterval != 0 || b.PerMinute != 120 || !b.Given() {
+		t.Errorf("budget %+v, want an interval of 0 given and 120 a minute", b)
+	}
+	if c.Budget != target.BudgetAuto {
+		t.Errorf("budget mode %q, want auto by default", c.Budget)
+	}
+	if strings.Join(c.AllowLive, " ") != "api.example.com other.example:8443" || c.MaxAmount.FloatString(2) != "1.50" {
+		t.Errorf("allow live %q, max %v", c.AllowLive, c.MaxAmount)
 	}
 }
 
