@@ -224,7 +224,7 @@ func TestSpecsLoad(t *testing.T) {
 			t.Errorf("fault %s names requirement %s, which is not in the catalogue", f.Name, f.Requirement)
 		}
 	}
-	known := map[string]bool{conformance.CapOTP: true, conformance.CapCallbacks: true, conformance.CapWebhookKey: true, conformance.CapControl: true}
+	known := map[string]bool{conformance.CapOTP: true, conformance.CapCallbacks: true, conformance.CapWebhookKey: true, conformance.CapControl: true, conformance.CapOutcome: true}
 	for _, r := range cat.Items {
 		for _, n := range r.Needs {
 			if !known[n] {

@@ -169,6 +169,10 @@ func specResult(suite string, sr types.SpecReport) report.Spec {
 			relies = e.Value.String()
 			continue
 		}
+		if e.Name == OutcomeEntry {
+			sp.OutcomeBy = e.Value.String()
+			continue
+		}
 		if e.Name != TranscriptEntry {
 			continue
 		}

@@ -42,6 +42,11 @@ const (
 	CapCallbacks  = "callbacks"
 	CapWebhookKey = "webhook-key"
 	CapControl    = "control"
+	// CapOutcome is what a flow needs to go on: the outcome of a payment, and the states it passes
+	// through, reach the harness, by callbacks or, without them, by polling the provider's status
+	// operation (T.Poll). Only a provider that documents no status operation (Suite.NoStatusQuery)
+	// lacks it, when callbacks are off.
+	CapOutcome = "outcome"
 )
 
 // Suite names a provider suite and its documents.
@@ -71,6 +76,10 @@ type Suite struct {
 	// paycert's own test tables); reports show them as they are, while every other phone number
 	// keeps only its last four digits.
 	PublicPhones []string
+	// NoStatusQuery, when set, says why the provider's outcomes cannot be polled (its documents
+	// give no status operation; the errata entry that decided so): without callbacks the
+	// requirements that need the outcome (CapOutcome) are then not applicable, for that reason.
+	NoStatusQuery string
 }
 
 // Catalogue loads the suite's requirement catalogues from the embedded assets; it panics when they
@@ -243,6 +252,9 @@ func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Wri
 		sess.Receiver = rcv
 	} else {
 		sess.missing[CapCallbacks] = "callbacks are switched off (PAYCERT_CALLBACKS=false); the target cannot reach the harness"
+		if s.NoStatusQuery != "" {
+			sess.missing[CapOutcome] = sess.missing[CapCallbacks] + ", and " + s.NoStatusQuery
+		}
 	}
 
 	switch {
@@ -434,6 +446,11 @@ func (s *Session) Target() report.Target {
 		t.Budget = fmt.Sprintf("%s (%s); %d requests, %s waited", l, l.Source, sent, waited.Round(time.Second))
 	}
 	return t
+}
+
+// Missing says why the target lacks a capability (CapOTP, CapOutcome, ...): "" when it has it.
+func (s *Session) Missing(capability string) string {
+	return s.missing[capability]
 }
 
 // WaitContext bounds a wait for a webhook or a status.

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/onsi/ginkgo/v2"
 
@@ -172,15 +171,6 @@ func FailHandler(cat *requirements.Catalogue, session func() *Session) func(stri
 		}
 		ginkgo.Fail(b.String(), skip)
 	}
-}
-
-// PollInterval is how often a status is polled: at once on a virtual clock, every few seconds on
-// a target with a real one.
-func (t *T) PollInterval() time.Duration {
-	if t.Clock.Virtual() {
-		return 10 * time.Millisecond
-	}
-	return 3 * time.Second
 }
 
 // Doer sends requests for the suite's provider, recorded in the spec's transcript.

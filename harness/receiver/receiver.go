@@ -81,6 +81,10 @@ func Start(addr, publicURL string) (*Receiver, error) {
 // URL is the base URL the target reaches the receiver at.
 func (r *Receiver) URL() string { return r.public }
 
+// Addr is the address the receiver listens on (host:port): where a relay in front of it, a
+// tunnel or a reverse proxy serving the public URL, forwards to.
+func (r *Receiver) Addr() string { return r.ln.Addr().String() }
+
 // Close stops the server.
 func (r *Receiver) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

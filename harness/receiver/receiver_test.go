@@ -3,7 +3,11 @@ package receiver_test
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -136,5 +140,67 @@ func TestDeliveryMessage(t *testing.T) {
 		if ct, body := c.d.Message(); ct != c.ct || string(body) != c.body {
 			t.Errorf("%s ?%s %q: got %q %q, want %q %q", c.d.Method, c.d.Query, c.d.Body, ct, body, c.ct, c.body)
 		}
+	}
+}
+
+// TestRelay runs the receiver behind a reverse proxy that forwards the path prefix /paycert/ of
+// its public URL (PAYCERT_CALLBACK_PUBLIC_URL=<proxy>/paycert/), as a tunnel or an ingress does,
+// both when the proxy strips the prefix and when it keeps it: a delivery to an inbox's URL reaches
+// that inbox with its path after the token (a script name FreedomPay signs with), and the
+// inbox's answer reaches the sender.
+func TestRelay(t *testing.T) {
+	tests := []struct {
+		name string
+		// path is what the proxy makes of the path it was sent.
+		path     func(string) string
+		wantPath string
+	}{
+		{name: "prefix stripped", path: func(p string) string { return strings.TrimPrefix(p, "/paycert") }, wantPath: "/hooks/"},
+		{name: "prefix kept", path: func(p string) string { return p }, wantPath: "/paycert/hooks/"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var proxy http.Handler
+			front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { proxy.ServeHTTP(w, r) }))
+			defer front.Close()
+			r, err := receiver.Start("127.0.0.1:0", front.URL+"/paycert/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer r.Close()
+			listen := &url.URL{Scheme: "http", Host: r.Addr()}
+			proxy = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(listen)
+				pr.Out.URL.Path = tt.path(pr.In.URL.Path)
+				pr.Out.URL.RawPath = ""
+			}}
+
+			in := r.NewInbox("relay")
+			if want := front.URL + "/paycert/hooks/relay-"; !strings.HasPrefix(in.URL(), want) {
+				t.Fatalf("inbox URL %s, want it under the public URL: %s…", in.URL(), want)
+			}
+			in.Answering(func(receiver.Delivery) receiver.Answer {
+				return receiver.Answer{Status: http.StatusOK, ContentType: "application/xml", Body: []byte("<response/>")}
+			})
+			resp, err := http.Post(in.URL()+"/result.php", "application/x-www-form-urlencoded", strings.NewReader("pg_result=1"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			answer, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || string(answer) != "<response/>" {
+				t.Errorf("the sender got %d %q through the proxy, want the inbox's answer", resp.StatusCode, answer)
+			}
+			got := in.All()
+			if len(got) != 1 {
+				t.Fatalf("the inbox got %d deliveries through the proxy, want 1 (strays: %d)", len(got), len(r.Strays()))
+			}
+			if d := got[0]; !strings.HasPrefix(d.Path, tt.wantPath) || !strings.HasSuffix(d.Path, "/result.php") || string(d.Body) != "pg_result=1" {
+				t.Errorf("delivery %s %q, want a path %s<token>/result.php and the body sent", d.Path, d.Body, tt.wantPath)
+			}
+			if n := len(r.Strays()); n != 0 {
+				t.Errorf("%d strays", n)
+			}
+		})
 	}
 }

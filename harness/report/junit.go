@@ -32,12 +32,13 @@ type junitProperty struct {
 }
 
 type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	Classname string        `xml:"classname,attr"`
-	Time      float64       `xml:"time,attr"`
-	Failure   *junitFailure `xml:"failure,omitempty"`
-	Skipped   *junitSkipped `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
+	Name       string          `xml:"name,attr"`
+	Classname  string          `xml:"classname,attr"`
+	Time       float64         `xml:"time,attr"`
+	Properties []junitProperty `xml:"properties>property,omitempty"`
+	Failure    *junitFailure   `xml:"failure,omitempty"`
+	Skipped    *junitSkipped   `xml:"skipped,omitempty"`
+	SystemOut  string          `xml:"system-out,omitempty"`
 }
 
 type junitFailure struct {
@@ -70,6 +71,9 @@ func JUnit(r *Report) ([]byte, error) {
 			name = "[" + strings.Join(s.Requirements, ",") + "] " + name
 		}
 		c := junitCase{Name: name, Classname: s.Suite, Time: s.Duration.Seconds()}
+		if s.OutcomeBy != "" {
+			c.Properties = []junitProperty{{"outcome_by", s.OutcomeBy}}
+		}
 		if s.Transcript != "" {
 			c.SystemOut = "transcript: " + s.Transcript
 		}

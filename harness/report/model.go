@@ -109,6 +109,10 @@ type Requirement struct {
 	CausedBy []string `json:"caused_by,omitempty"`
 }
 
+// OutcomeByPolling is Spec.OutcomeBy of a spec that polled the provider's status operation for
+// the outcome a callback would have brought.
+const OutcomeByPolling = "polling"
+
 // Spec is one Ginkgo spec's result.
 type Spec struct {
 	ID           string   `json:"id"`
@@ -124,6 +128,10 @@ type Spec struct {
 	// Because is the requirement whose behaviour a step of the spec relied on, when the spec
 	// failed in that step: its failure is evidence against that requirement first.
 	Because string `json:"because,omitempty"`
+	// OutcomeBy says how the spec learnt the outcome of its payment when it did not come by a
+	// callback: OutcomeByPolling when no callback could reach the harness and the provider's
+	// status operation was polled for it; "" otherwise.
+	OutcomeBy string `json:"outcome_by,omitempty"`
 	// Transcript is the path, inside the bundle, of the spec's recorded exchanges.
 	Transcript string            `json:"transcript,omitempty"`
 	Exchanges  []record.Exchange `json:"-"`

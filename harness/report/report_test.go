@@ -238,3 +238,73 @@ func TestSummaryOfAHarnessError(t *testing.T) {
 		t.Errorf("the summary does not say the suite did not set up:\n%s", out)
 	}
 }
+
+// TestOutcomeByPolling checks that a spec whose outcome came by polling says so in every part of
+// the bundle: report.json, its line on the page (passed, and failed with its evidence), and a
+// property of its JUnit test case; a spec whose outcome came otherwise says nothing of it.
+func TestOutcomeByPolling(t *testing.T) {
+	dir := t.TempDir()
+	r := sample()
+	r.Specs[0].OutcomeBy = report.OutcomeByPolling
+	r.Specs[2].OutcomeBy = report.OutcomeByPolling
+	if err := report.Write(dir, r); err != nil {
+		t.Fatal(err)
+	}
+	back, err := report.Read(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range back.Specs {
+		want := ""
+		if i == 0 || i == 2 {
+			want = report.OutcomeByPolling
+		}
+		if s.OutcomeBy != want {
+			t.Errorf("report.json spec %q: outcome_by %q, want %q", s.Name, s.OutcomeBy, want)
+		}
+	}
+
+	page, _ := os.ReadFile(filepath.Join(dir, report.HTMLFile))
+	// The passed spec's line and the failed spec's, in the list of specs and in its evidence.
+	if n := bytes.Count(page, []byte("outcome by polling")); n != 3 {
+		t.Errorf("the page says \"outcome by polling\" %d times, want 3 (two lines of specs, one failed spec's evidence)", n)
+	}
+	line := regexp.MustCompile(`(?s)<tr id="spec-paysage-a-passes"><td>a passes<div class="muted">outcome by polling</div>`)
+	if !line.Match(page) {
+		t.Errorf("the line of the spec %q does not say its outcome came by polling", r.Specs[0].Name)
+	}
+	if bytes.Contains(page, []byte(`<tr id="spec-paysage-b-passes"><td>b passes<div class="muted">outcome by`)) {
+		t.Errorf("a spec whose outcome did not come by polling is said to")
+	}
+
+	var j struct {
+		Suites []struct {
+			Cases []struct {
+				Name  string `xml:"name,attr"`
+				Props []struct {
+					Name  string `xml:"name,attr"`
+					Value string `xml:"value,attr"`
+				} `xml:"properties>property"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, _ := os.ReadFile(filepath.Join(dir, report.JUnitFile))
+	if err := xml.Unmarshal(data, &j); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range j.Suites[0].Cases {
+		got := ""
+		for _, p := range c.Props {
+			if p.Name == "outcome_by" {
+				got = p.Value
+			}
+		}
+		want := ""
+		if i == 0 || i == 2 {
+			want = report.OutcomeByPolling
+		}
+		if got != want {
+			t.Errorf("junit case %q: outcome_by %q, want %q", c.Name, got, want)
+		}
+	}
+}

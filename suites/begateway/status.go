@@ -25,11 +25,11 @@ func Final(status string) bool { return final[status] }
 func AwaitStatus(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, done func(string) bool) *exchange.Result {
 	GinkgoHelper()
 	var res *exchange.Result
-	Eventually(ctx, func() string {
+	t.Poll(ctx, func(ctx context.Context) bool {
 		res = conformance.Must(cl.Transaction(ctx, uid))
 		conformance.Conforms(res, http.StatusOK)
-		return res.String("transaction.status")
-	}).WithTimeout(t.Config.WaitTimeout).WithPolling(t.PollInterval()).Should(Satisfy(done), "the payment's status did not come")
+		return done(res.String("transaction.status"))
+	}, func() string { return "the payment's status did not come\n" + res.Describe() })
 	return res
 }
 

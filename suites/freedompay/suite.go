@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -212,15 +213,11 @@ func (p *payment) status(ctx context.Context) *fp.Answer {
 // returns the last answer.
 func (p *payment) settles(ctx context.Context, want ...string) *fp.Answer {
 	GinkgoHelper()
-	wctx, cancel := p.t.WaitContext(ctx)
-	defer cancel()
 	var a *fp.Answer
-	Eventually(wctx, func() string {
+	p.t.Poll(ctx, func(ctx context.Context) bool {
 		a = p.status(ctx)
-		return a.Value("pg_payment_status")
-	}).WithPolling(p.t.PollInterval()).Should(BeElementOf(want), func() string {
-		return fmt.Sprintf("the payment's status did not become %v\n%s", want, a.Describe())
-	})
+		return slices.Contains(want, a.Value("pg_payment_status"))
+	}, func() string { return fmt.Sprintf("the payment's status did not become %v\n%s", want, a.Describe()) })
 	return a
 }
 
