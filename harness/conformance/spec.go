@@ -12,6 +12,7 @@ import (
 
 	"github.com/paycert/paycert/harness/exchange"
 	"github.com/paycert/paycert/harness/jsondoc"
+	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/record"
@@ -84,6 +85,16 @@ func (s *Session) skipUnlessCapable(labels []string) {
 	if len(reasons) > 0 {
 		sort.Strings(reasons)
 		ginkgo.Skip(report.NotApplicablePrefix + strings.Join(reasons, "; "))
+	}
+}
+
+// SkipUnlessLiveMoney skips the spec as not applicable when the money guard lets only payments in
+// test mode reach the target: the spec sends a payment without test mode on purpose.
+func (t *T) SkipUnlessLiveMoney() {
+	ginkgo.GinkgoHelper()
+	if t.MoneyRule == money.TestMode {
+		ginkgo.Skip(report.NotApplicablePrefix + "the spec sends a payment without test mode, and the money guard lets only payments in test mode reach " +
+			t.Provider.URL + " (" + money.AllowLiveSetting + " and " + money.MaxAmountSetting + " allow live payments)")
 	}
 }
 

@@ -255,26 +255,32 @@ func (g *Guard) check(req *http.Request) error {
 	if err != nil {
 		return fmt.Errorf("%s%s: read the request to check it: %w", RefusalPrefix, op, err)
 	}
-	msg, readable := read(req, body)
 	refuse := func(rule Rule, problem, fix string) error {
 		return &Refusal{Rule: rule, Provider: g.Provider.Name, Host: req.URL.Host, Operation: op, Problem: problem, Fix: fix}
 	}
-	// A payment to a target allowed in test mode only must say test mode. A body that does not
-	// read as the provider's format makes no payment; confirmations and refunds move money only
-	// of a payment made through this guard.
-	if g.Rule == TestMode && create && readable {
-		if v, _ := msg.get(g.Provider.TestModeField); v != g.Provider.TestModeOn {
-			return refuse(TestModeRequired, fmt.Sprintf("the payment does not carry %s %s, and %s is allowed in test mode only", g.Provider.TestModeField, g.Provider.TestModeOn, req.URL.Host),
-				"set "+AllowLiveSetting+" and "+MaxAmountSetting+" to allow live payments to it")
+	// Each way the target may read the request (the first JSON value of the body, a form, the
+	// query) is checked: one reading in which it is a payment without test mode, or over the cap,
+	// refuses it. A reading that has no amount makes no payment (a body that is no request of the
+	// API); confirmations and refunds move money only of a payment made through this guard.
+	field := g.Provider.AmountFields[op]
+	for _, msg := range readings(req, body) {
+		v, isPayment := msg.get(field)
+		if field == "" {
+			isPayment = true
 		}
-	}
-	if g.Max != nil && readable {
-		if field := g.Provider.AmountFields[op]; field != "" {
-			if v, ok := msg.get(field); ok {
-				if amount, ok := g.amount(v); ok && amount.Cmp(g.Max) > 0 {
-					return refuse(MaxAmount, fmt.Sprintf("%s %s is over %s %s", field, amount.FloatString(2), MaxAmountSetting, g.Max.FloatString(2)),
-						"raise "+MaxAmountSetting+", or run the specs that send larger amounts against a sandbox")
-				}
+		if !isPayment {
+			continue
+		}
+		if g.Rule == TestMode && create {
+			if mode, _ := msg.get(g.Provider.TestModeField); mode != g.Provider.TestModeOn {
+				return refuse(TestModeRequired, fmt.Sprintf("the payment does not carry %s %s, and %s is allowed in test mode only", g.Provider.TestModeField, g.Provider.TestModeOn, req.URL.Host),
+					"set "+AllowLiveSetting+" and "+MaxAmountSetting+" to allow live payments to it")
+			}
+		}
+		if g.Max != nil && field != "" {
+			if amount, ok := g.amount(v); ok && amount.Cmp(g.Max) > 0 {
+				return refuse(MaxAmount, fmt.Sprintf("%s %s is over %s %s", field, amount.FloatString(2), MaxAmountSetting, g.Max.FloatString(2)),
+					"raise "+MaxAmountSetting+", or run the specs that send larger amounts against a sandbox")
 			}
 		}
 	}
@@ -343,29 +349,34 @@ func (m message) get(path string) (string, bool) {
 	return "", false
 }
 
-// read reads a request's fields the way a lenient provider would: the first JSON value of the
-// body, else a form, else the query. readable is false when the body reads as neither (such a
-// request can make no payment).
-func read(req *http.Request, body []byte) (message, bool) {
-	ct := req.Header.Get("Content-Type")
-	if len(strings.TrimSpace(string(body))) > 0 && !fields.IsForm(ct) {
+// readings are the ways a target may read a request's fields: the first JSON value of the body,
+// the body as a form, the query.
+func readings(req *http.Request, body []byte) []message {
+	var out []message
+	if len(strings.TrimSpace(string(body))) > 0 {
 		var v any
 		dec := json.NewDecoder(strings.NewReader(string(body)))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err == nil {
-			return message{json: v}, true
+			out = append(out, message{json: v})
 		}
-	}
-	if fields.IsForm(ct) {
-		if l, err := fields.ParseForm(ct, body); err == nil {
-			return message{form: l, query: req.URL.Query()}, true
+		if l, err := fields.ParseForm(formType(req.Header.Get("Content-Type")), body); err == nil {
+			out = append(out, message{form: l})
 		}
-		return message{}, len(req.URL.RawQuery) > 0
 	}
 	if req.URL.RawQuery != "" {
-		return message{query: req.URL.Query()}, true
+		out = append(out, message{query: req.URL.Query()})
 	}
-	return message{}, false
+	return out
+}
+
+// formType is the content type a body is read as a form with: its own when it is a form, else
+// URL encoding.
+func formType(ct string) string {
+	if fields.IsForm(ct) {
+		return ct
+	}
+	return "application/x-www-form-urlencoded"
 }
 
 // hostOf is the host (and port) of a URL, lower case.

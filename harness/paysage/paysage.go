@@ -32,10 +32,12 @@ type Payment struct {
 	AccountNumber string
 }
 
-// NewPayment returns a valid payment with a random amount, phone number and tracking_id, so that
-// every spec has its own.
+// NewPayment returns a valid test payment (test true, so that a sandbox or a live API makes no
+// real payment of it) with a random amount, phone number and tracking_id, so that every spec has
+// its own.
 func NewPayment() Payment {
 	return Payment{
+		Test:          true,
 		Amount:        1000 + random.Int(99000),
 		Currency:      "KZT",
 		Description:   "paycert conformance payment",

@@ -122,6 +122,9 @@ func DescribeTransactionAPI(p Provider) bool {
 		// echoing is a payment whose echoed fields are not the defaults: its test flag as given and
 		// language ru.
 		echoing := func(test bool) jsondoc.Doc {
+			if !test {
+				t.SkipUnlessLiveMoney()
+			}
 			body := p.NewPayment(t, "")
 			Set("request.test", test)(body)
 			Set("request.language", "ru")(body)
