@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/progress"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/suites"
@@ -324,8 +325,10 @@ func cmdRunSuite(args []string, _, stderr io.Writer) (int, error) {
 	}
 	opts.NoSummary = true
 	g.NoColor = !isTerminal(os.Stdout)
+	opts.Progress = progress.New(os.Stderr, entry.Name, progress.Options{Live: isTerminal(os.Stderr)})
 	sc, rc := g.Configure()
-	if entry.Declare().RunSpecs(&ginkgoT{}, opts, sc, rc) {
+	passed := runQuietly(func() bool { return entry.Declare().RunSpecs(&ginkgoT{}, opts, sc, rc) })
+	if passed {
 		return exitConformant, nil
 	}
 	return exitNonConformant, nil

@@ -24,8 +24,10 @@ func Final(status string) bool { return final[status] }
 // last answer. Each answer must conform to the spec.
 func AwaitStatus(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, done func(string) bool) *exchange.Result {
 	GinkgoHelper()
+	wctx, cancel := t.WaitContext(ctx, "payment "+uid+" to reach the awaited status")
+	defer cancel()
 	var res *exchange.Result
-	Eventually(ctx, func() string {
+	Eventually(wctx, func() string {
 		res = conformance.Must(cl.Transaction(ctx, uid))
 		conformance.Conforms(res, http.StatusOK)
 		return res.String("transaction.status")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
@@ -199,7 +200,7 @@ func (p *payment) status(ctx context.Context) *fp.Answer {
 // returns the last answer.
 func (p *payment) settles(ctx context.Context, want ...string) *fp.Answer {
 	GinkgoHelper()
-	wctx, cancel := p.t.WaitContext(ctx)
+	wctx, cancel := p.t.WaitContext(ctx, fmt.Sprintf("payment %s to become %s", p.id, strings.Join(want, " or ")))
 	defer cancel()
 	var a *fp.Answer
 	Eventually(wctx, func() string {
@@ -261,7 +262,7 @@ type result struct {
 func (p *payment) result(ctx context.Context, want string) result {
 	GinkgoHelper()
 	inbox := p.t.Inbox()
-	wctx, cancel := p.t.WaitContext(ctx)
+	wctx, cancel := p.t.WaitContext(ctx, fmt.Sprintf("a result call with pg_result %s for payment %s", want, p.id))
 	defer cancel()
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
 		l := resultFields(d)

@@ -131,7 +131,7 @@ func (c callback) str(path string) string { return jsondoc.String(c.Value, path)
 func (f *flow) next(ctx context.Context) callback {
 	GinkgoHelper()
 	inbox := f.t.Inbox()
-	wctx, cancel := f.t.WaitContext(ctx)
+	wctx, cancel := f.t.WaitContext(ctx, fmt.Sprintf("callback %d of payment %s", len(f.got)+1, f.p.PaymentID))
 	defer cancel()
 	n := 0
 	d, err := inbox.Await(wctx, func(receiver.Delivery) bool {
