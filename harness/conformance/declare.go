@@ -155,6 +155,8 @@ type GinkgoSettings struct {
 	Seed        int64
 	// AllowEmpty: a filter that selects no spec is no failure (the runner judges the whole run).
 	AllowEmpty bool
+	// Focus, when set, runs only the specs whose suite title and full text it matches.
+	Focus string
 }
 
 // Configure returns Ginkgo's configuration with the settings paycert runs suites with: specs in
@@ -169,6 +171,9 @@ func (g GinkgoSettings) Configure() (types.SuiteConfig, types.ReporterConfig) {
 	sc.FailOnPending = true
 	sc.FailOnEmpty = !g.AllowEmpty
 	sc.LabelFilter = g.LabelFilter
+	if g.Focus != "" {
+		sc.FocusStrings = []string{g.Focus}
+	}
 	if g.Timeout > 0 {
 		sc.Timeout = g.Timeout
 	}

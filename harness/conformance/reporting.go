@@ -93,7 +93,7 @@ func markStopped(r *report.Report, suite string, gr types.Report, unselected []b
 		if why == "" || strings.HasPrefix(stopped, probe.UnreachablePrefix) {
 			why = stopped
 		}
-		sp.State, sp.Failure = types.SpecStateSkipped.String(), "not run: "+stopped
+		sp.State, sp.Failure = types.SpecStateSkipped.String(), report.NotRunPrefix+stopped
 	}
 	if why == "" {
 		return
@@ -104,9 +104,9 @@ func markStopped(r *report.Report, suite string, gr types.Report, unselected []b
 		switch {
 		case sp.State != types.SpecStateSkipped.String() || unselected[i]:
 		case sp.Failure == "":
-			sp.Failure = "not run: " + why
+			sp.Failure = report.NotRunPrefix + why
 			notRun++
-		case strings.HasPrefix(sp.Failure, "not run: "):
+		case strings.HasPrefix(sp.Failure, report.NotRunPrefix):
 			notRun++
 		}
 	}

@@ -211,6 +211,11 @@ func (r *Reporter) showLocked(now time.Time) {
 		return
 	}
 	w.said = now
+	if !r.waited && !r.opts.Live {
+		// The spec's first line starts on a line of its own: the test runner's dots may be on
+		// the current one, in a log that takes both.
+		fmt.Fprint(r.out, "\n")
+	}
 	r.waited = true
 	left := max(w.until.Sub(now), 0).Round(time.Second)
 	if w.sure {

@@ -36,6 +36,7 @@ func TestPlainLines(t *testing.T) {
 	c.advance(2 * time.Second)
 	r.End(progress.Passed)
 	want := []string{
+		"",
 		"paycert: paysage | confirms the payment with the right OTP | waiting out 1m30s of real time, 1m30s left",
 		"paycert: paysage | confirms the payment with the right OTP | waiting out 1m30s of real time, 1m20s left",
 		"paycert: paysage | confirms the payment with the right OTP | waiting out 1m30s of real time, 1m10s left",
@@ -66,7 +67,7 @@ func TestQuickEventsAreNotShown(t *testing.T) {
 	r.Tick()
 	done()
 	r.End(progress.Failed)
-	if want := "paycert: paysage | sends the callback late | waiting for callback 1, at most 1m45s more\n" +
+	if want := "\npaycert: paysage | sends the callback late | waiting for callback 1, at most 1m45s more\n" +
 		"paycert: paysage | sends the callback late | failed in 15s\n"; out.String() != want {
 		t.Errorf("got %q\nwant %q", out.String(), want)
 	}
