@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -111,12 +112,5 @@ func TestInterruptedRunWritesItsReport(t *testing.T) {
 
 // hasAny reports whether list holds any of want.
 func hasAny(list []string, want ...string) bool {
-	for _, l := range list {
-		for _, w := range want {
-			if l == w {
-				return true
-			}
-		}
-	}
-	return false
+	return slices.ContainsFunc(list, func(s string) bool { return slices.Contains(want, s) })
 }
