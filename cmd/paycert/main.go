@@ -82,6 +82,9 @@ func usage(w io.Writer) {
   paycert run [-suites all|bepaid,paysage] [-report-dir DIR] [-strict] [-label-filter EXPR] [-p=false]
       run the conformance suites against the configured target (the embedded simulator when
       PAYCERT_TARGET is not set); the target is probed first, and one report bundle is written
+  paycert run -resume BUNDLE [-timeout D] [-strict]
+      run again, into BUNDLE, the specs its run did not run (interrupted, past its deadline,
+      the target unreachable); the other specs keep their results
   paycert sim [-listen 127.0.0.1:8080] [-clock real|virtual] [-seed N] [-fault NAME]...
       serve the reference simulator for every provider, with the test-control API; it prints the
       credentials and the lines that point the suites at it

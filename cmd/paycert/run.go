@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/paycert/paycert/harness/conformance"
+	"github.com/paycert/paycert/harness/progress"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/suites"
@@ -38,6 +39,7 @@ type runFlags struct {
 	timeout   time.Duration
 	labels    string
 	seed      int64
+	resume    string
 }
 
 // cmdRun runs the suites, each in a child process of this binary writing its bundle under
@@ -53,8 +55,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fs.DurationVar(&f.timeout, "timeout", time.Hour, "deadline of each suite")
 	fs.StringVar(&f.labels, "label-filter", "", "Ginkgo label filter (refund, PSG-CONFIRM-002, !slow, ...)")
 	fs.Int64Var(&f.seed, "seed", 0, "seed of the specs' random order (0: a new one; the report names it)")
+	fs.StringVar(&f.resume, "resume", "", "a bundle `folder` of an earlier run: run again only the specs it did not run, into it")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
+	}
+	if f.resume != "" {
+		return cmdResume(fs, f, stdout, stderr)
 	}
 	if fs.NArg() > 0 {
 		return exitError, fmt.Errorf("unexpected arguments %q (flags come before them? see paycert help)", fs.Args())
@@ -200,6 +206,8 @@ type suiteChild struct {
 	// key signs the report written for a suite that wrote none (the suite signs its own with the
 	// same key, from the same settings).
 	key ed25519.PrivateKey
+	// focus, when set, selects the specs to run by their full text (paycert run -resume).
+	focus string
 }
 
 // run runs the suite and returns its report. When the process wrote none (it could not start,
@@ -222,6 +230,9 @@ func (c suiteChild) run(ctx context.Context, stdout, stderr io.Writer) *report.R
 	}
 	if c.flags.seed != 0 {
 		args = append(args, "-seed", fmt.Sprint(c.flags.seed))
+	}
+	if c.focus != "" {
+		args = append(args, "-focus", c.focus)
 	}
 	// Past the suite's own deadline (Ginkgo's timeout), the process is stopped from outside.
 	ctx, cancel := context.WithTimeout(ctx, c.flags.timeout+time.Minute)
@@ -340,6 +351,7 @@ func cmdRunSuite(args []string, _, stderr io.Writer) (int, error) {
 	fs.DurationVar(&g.Timeout, "timeout", time.Hour, "deadline of the suite")
 	fs.Int64Var(&g.Seed, "seed", 0, "seed of the specs' random order")
 	fs.BoolVar(&g.AllowEmpty, "allow-empty", false, "a filter that selects no spec of this suite is no failure of it")
+	fs.StringVar(&g.Focus, "focus", "", "Ginkgo focus: a regular expression of the specs' full text")
 	if err := fs.Parse(args); err != nil {
 		return exitError, errUsage
 	}
@@ -349,8 +361,10 @@ func cmdRunSuite(args []string, _, stderr io.Writer) (int, error) {
 	}
 	opts.NoSummary = true
 	g.NoColor = !isTerminal(os.Stdout)
+	opts.Progress = progress.New(os.Stderr, entry.Name, progress.Options{Live: isTerminal(os.Stderr)})
 	sc, rc := g.Configure()
-	if entry.Declare().RunSpecs(&ginkgoT{}, opts, sc, rc) {
+	passed := runQuietly(func() bool { return entry.Declare().RunSpecs(&ginkgoT{}, opts, sc, rc) })
+	if passed {
 		return exitConformant, nil
 	}
 	return exitNonConformant, nil

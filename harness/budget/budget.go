@@ -149,20 +149,24 @@ func (b *Budget) Used() (sent int, waited time.Duration) {
 }
 
 // Wait takes the next free slot and waits for it; it returns how long it waited. waiting, when not
-// nil, is told of a wait before it starts (for progress). When ctx ends first, the slot is lost
+// nil, is told of a wait before it starts (for progress), and the function it returns is called
+// when the wait ends. When ctx ends first, the slot is lost
 // (it stays taken: a slot is a promise to the provider, not a refund) and the error says what was
 // waited for.
-func (b *Budget) Wait(ctx context.Context, waiting func(time.Duration)) (time.Duration, error) {
+func (b *Budget) Wait(ctx context.Context, waiting func(time.Duration) (done func())) (time.Duration, error) {
 	at, err := b.reserve()
 	if err != nil {
 		return 0, err
 	}
 	d := at.Sub(b.now())
 	if d > 0 {
+		done := func() {}
 		if waiting != nil {
-			waiting(d)
+			done = waiting(d)
 		}
-		if err := b.sleep(ctx, d); err != nil {
+		err := b.sleep(ctx, d)
+		done()
+		if err != nil {
 			return 0, fmt.Errorf("request budget (%s): waiting %s for a slot: %w", b.limits, d.Round(time.Millisecond), err)
 		}
 	} else {
@@ -238,15 +242,16 @@ type Transport struct {
 	Budget *Budget
 	// Next sends the requests (http.DefaultTransport when nil).
 	Next http.RoundTripper
-	// Waiting, when set, is told of a wait before it starts (for progress).
-	Waiting func(req *http.Request, d time.Duration)
+	// Waiting, when set, is told of a wait before it starts (for progress); the function it
+	// returns is called when the wait ends.
+	Waiting func(req *http.Request, d time.Duration) (done func())
 }
 
 // RoundTrip waits for a slot, then sends req.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	var waiting func(time.Duration)
+	var waiting func(time.Duration) func()
 	if t.Waiting != nil {
-		waiting = func(d time.Duration) { t.Waiting(req, d) }
+		waiting = func(d time.Duration) func() { return t.Waiting(req, d) }
 	}
 	if _, err := t.Budget.Wait(req.Context(), waiting); err != nil {
 		if req.Body != nil {

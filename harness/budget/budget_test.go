@@ -126,7 +126,10 @@ func TestTransportWaitsAndSlowsDownOn429(t *testing.T) {
 	clock := newFakeTime()
 	b := newBudget(t, Limits{MinInterval: time.Second}, t.TempDir(), "k", clock)
 	var told []time.Duration
-	hc := &http.Client{Transport: &Transport{Budget: b, Waiting: func(_ *http.Request, d time.Duration) { told = append(told, d) }}}
+	hc := &http.Client{Transport: &Transport{Budget: b, Waiting: func(_ *http.Request, d time.Duration) func() {
+		told = append(told, d)
+		return func() {}
+	}}}
 	for range 2 {
 		resp, err := hc.Get(srv.URL)
 		if err != nil {

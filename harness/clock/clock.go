@@ -7,7 +7,6 @@ package clock
 import (
 	"context"
 	"fmt"
-	"io"
 	"sync"
 	"time"
 )
@@ -97,12 +96,18 @@ type Mover interface {
 	Virtual() bool
 }
 
-// Wait is a Mover for a target with a real clock: it waits, writing progress to Progress every
-// Step, and gives up when the context ends.
+// Meter is told about a real-time wait while it lasts (progress.Reporter is one).
+type Meter interface {
+	// Waiting says that d of real time is waited out, for what; done ends the wait.
+	Waiting(what string, d time.Duration) (done func())
+}
+
+// Wait is a Mover for a target with a real clock: it waits, telling Progress while it does, and
+// gives up when the context ends.
 type Wait struct {
-	Progress io.Writer
-	Step     time.Duration
-	// After makes the timer channels; time.After when nil. Tests give a fake.
+	// Progress is told about each wait; nil: nobody.
+	Progress Meter
+	// After makes the timer channel; time.After when nil. Tests give a fake.
 	After func(time.Duration) <-chan time.Time
 }
 
@@ -112,22 +117,16 @@ func (w Wait) Advance(ctx context.Context, d time.Duration) error {
 	if after == nil {
 		after = time.After
 	}
-	step := w.Step
-	if step <= 0 {
-		step = 10 * time.Second
+	if w.Progress != nil {
+		done := w.Progress.Waiting(fmt.Sprintf("waiting out %s of real time", d), d)
+		defer done()
 	}
-	for left := d; left > 0; left -= step {
-		chunk := min(step, left)
-		if w.Progress != nil {
-			fmt.Fprintf(w.Progress, "paycert: waiting out %s of real time (%s left)\n", d, left.Round(time.Second))
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("wait %s: %w", d, ctx.Err())
-		case <-after(chunk):
-		}
+	select {
+	case <-ctx.Done():
+		return fmt.Errorf("wait %s: %w", d, ctx.Err())
+	case <-after(d):
+		return nil
 	}
-	return nil
 }
 
 // Virtual is false: the wait is real.

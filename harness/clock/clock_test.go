@@ -2,7 +2,8 @@ package clock_test
 
 import (
 	"context"
-	"strings"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -31,7 +32,16 @@ func TestSimFrozenAndAdvance(t *testing.T) {
 	}
 }
 
-// TestWaitReportsProgress waits 25 s of "real" time in 10 s steps on a fake timer.
+// meter keeps what a Wait tells it.
+type meter struct{ begun, ended []string }
+
+func (m *meter) Waiting(what string, d time.Duration) func() {
+	m.begun = append(m.begun, fmt.Sprintf("%s/%s", what, d))
+	return func() { m.ended = append(m.ended, what) }
+}
+
+// TestWaitReportsProgress waits 25 s of "real" time on a fake timer: the meter is told of the wait
+// once, and told it ended, also when the context ends first.
 func TestWaitReportsProgress(t *testing.T) {
 	var asked []time.Duration
 	fire := func(d time.Duration) <-chan time.Time {
@@ -40,18 +50,24 @@ func TestWaitReportsProgress(t *testing.T) {
 		ch <- time.Time{}
 		return ch
 	}
-	var out strings.Builder
-	w := clock.Wait{Progress: &out, Step: 10 * time.Second, After: fire}
+	m := &meter{}
+	w := clock.Wait{Progress: m, After: fire}
 	if err := w.Advance(context.Background(), 25*time.Second); err != nil {
 		t.Fatal(err)
 	}
-	if len(asked) != 3 || asked[2] != 5*time.Second || strings.Count(out.String(), "waiting out 25s") != 3 {
-		t.Errorf("steps %v, progress %q", asked, out.String())
+	if len(asked) != 1 || asked[0] != 25*time.Second {
+		t.Errorf("timers %v, want one of 25s", asked)
+	}
+	if want := []string{"waiting out 25s of real time/25s"}; !slices.Equal(m.begun, want) || len(m.ended) != 1 {
+		t.Errorf("meter told %q, ended %q; want %q and its end", m.begun, m.ended, want)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	never := func(time.Duration) <-chan time.Time { return nil }
-	if err := (clock.Wait{After: never}).Advance(ctx, time.Minute); err == nil {
+	if err := (clock.Wait{Progress: m, After: never}).Advance(ctx, time.Minute); err == nil {
 		t.Error("a cancelled wait did not stop")
+	}
+	if len(m.ended) != 2 {
+		t.Errorf("a cancelled wait was not ended on the meter: %q", m.ended)
 	}
 }

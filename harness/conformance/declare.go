@@ -1,15 +1,19 @@
 package conformance
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
 	"github.com/onsi/ginkgo/v2/types"
 	"github.com/onsi/gomega"
 
+	"github.com/paycert/paycert/harness/progress"
+	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/requirements"
 )
 
@@ -20,8 +24,9 @@ type Handle struct {
 	Suite     Suite
 	Catalogue *requirements.Catalogue
 
-	opts    RunOptions
-	session *Session
+	opts     RunOptions
+	session  *Session
+	progress *progress.Reporter
 }
 
 // RunOptions are what a runner (paycert run) tells a suite beyond the configuration. The zero
@@ -38,6 +43,8 @@ type RunOptions struct {
 	Checked bool
 	// Output is where the summary goes (os.Stdout when nil).
 	Output io.Writer
+	// Progress shows each spec's waits while they last; nil: plain lines on os.Stderr.
+	Progress *progress.Reporter
 }
 
 // Declare declares the suite-level nodes every provider suite has and returns the suite's handle:
@@ -47,14 +54,28 @@ type RunOptions struct {
 func Declare(s Suite) *Handle {
 	h := &Handle{Suite: s, Catalogue: s.Catalogue()}
 	ginkgo.BeforeSuite(func(ctx ginkgo.SpecContext) {
-		// Progress of real-time waits goes to the terminal at once, not to the spec's buffered
-		// output.
-		sess, err := Open(ctx, s, h.opts, os.Stderr)
+		// Progress of waits goes to the terminal at once, not to the spec's buffered output.
+		h.progress = h.opts.Progress
+		if h.progress == nil {
+			h.progress = progress.New(os.Stderr, s.Name, progress.Options{})
+		}
+		ticking, stop := context.WithCancel(context.Background())
+		go h.progress.Run(ticking, time.Second)
+		ginkgo.DeferCleanup(stop)
+		sess, err := Open(ctx, s, h.opts, h.progress)
 		if err != nil {
 			ginkgo.Fail("the run stopped before any request: " + err.Error())
 		}
 		h.session = sess
 		ginkgo.DeferCleanup(sess.Close)
+	})
+	ginkgo.ReportBeforeEach(func(r ginkgo.SpecReport) {
+		if !r.State.Is(types.SpecStateSkipped | types.SpecStatePending) {
+			h.progress.Begin(r.LeafNodeText)
+		}
+	})
+	ginkgo.ReportAfterEach(func(r ginkgo.SpecReport) {
+		h.progress.End(outcome(r))
 	})
 	ginkgo.ReportAfterSuite("paycert conformance report", func(r ginkgo.Report) {
 		runID := h.opts.RunID
@@ -78,6 +99,21 @@ func Declare(s Suite) *Handle {
 		}
 	})
 	return h
+}
+
+// outcome says how a spec ended, in the words of the progress line.
+func outcome(r types.SpecReport) string {
+	switch {
+	case r.State == types.SpecStatePassed:
+		return progress.Passed
+	case r.State.Is(types.SpecStateInterrupted | types.SpecStateTimedout | types.SpecStateAborted):
+		return progress.NotRun
+	case r.State.Is(types.SpecStateFailureStates):
+		return progress.Failed
+	case strings.HasPrefix(r.Failure.Message, report.NotApplicablePrefix):
+		return progress.NotApplicable
+	}
+	return progress.Skipped
 }
 
 // Session is the session BeforeSuite opened in this process; nil before, or when it failed.
@@ -119,17 +155,25 @@ type GinkgoSettings struct {
 	Seed        int64
 	// AllowEmpty: a filter that selects no spec is no failure (the runner judges the whole run).
 	AllowEmpty bool
+	// Focus, when set, runs only the specs whose suite title and full text it matches.
+	Focus string
 }
 
 // Configure returns Ginkgo's configuration with the settings paycert runs suites with: specs in
 // random order, pending specs fail the run, and so does a filter that selects nothing unless
-// AllowEmpty.
+// AllowEmpty. The output is succinct: no skipped specs, and no progress polled from a spec that
+// takes long (paycert's progress line says what it waits for).
 func (g GinkgoSettings) Configure() (types.SuiteConfig, types.ReporterConfig) {
 	sc, rc := ginkgo.GinkgoConfiguration()
+	sc.PollProgressAfter, sc.PollProgressInterval = 0, 0
+	rc.Succinct, rc.SilenceSkips = true, true
 	sc.RandomizeAllSpecs = true
 	sc.FailOnPending = true
 	sc.FailOnEmpty = !g.AllowEmpty
 	sc.LabelFilter = g.LabelFilter
+	if g.Focus != "" {
+		sc.FocusStrings = []string{g.Focus}
+	}
 	if g.Timeout > 0 {
 		sc.Timeout = g.Timeout
 	}

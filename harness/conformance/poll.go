@@ -61,12 +61,14 @@ func poll(ctx context.Context, mover clock.Mover, budget time.Duration, ask func
 // Without a receiver the state polled for is what a callback would otherwise have brought, so
 // the spec is marked in the report as having its outcome by polling (report.OutcomeByPolling);
 // with one nothing is marked.
-func (t *T) Poll(ctx context.Context, ask func(context.Context) bool, failure func() string) {
+//
+// what says what is awaited, for the progress line ("payment ... to become success").
+func (t *T) Poll(ctx context.Context, what string, ask func(context.Context) bool, failure func() string) {
 	ginkgo.GinkgoHelper()
 	if t.Receiver == nil {
 		ginkgo.AddReportEntry(OutcomeEntry, report.OutcomeByPolling, ginkgo.ReportEntryVisibilityNever)
 	}
-	wctx, cancel := t.WaitContext(ctx)
+	wctx, cancel := t.WaitContext(ctx, what)
 	defer cancel()
 	asked, err := poll(wctx, t.Clock, t.Config.WaitTimeout, ask)
 	if err != nil {

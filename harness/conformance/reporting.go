@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -27,6 +28,8 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 	for _, req := range cat.Items {
 		r.Requirements = append(r.Requirements, report.Requirement{Requirement: req, Suite: s.Name})
 	}
+	selected := selection(gr)
+	var unselected []bool
 	for _, sr := range gr.SpecReports {
 		if sr.LeafNodeType != types.NodeTypeIt {
 			// A setup node that was interrupted is said once, by markStopped.
@@ -36,6 +39,7 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 			continue
 		}
 		r.Specs = append(r.Specs, specResult(s.Name, sr))
+		unselected = append(unselected, !selected(sr))
 	}
 	// Why Ginkgo failed the suite apart from its specs (a filter that selects nothing); a stopped
 	// run is said by markStopped.
@@ -48,7 +52,7 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 		}
 		r.Errors = append(r.Errors, s.Name+": "+reason)
 	}
-	markStopped(r, s.Name, gr)
+	markStopped(r, s.Name, gr, unselected)
 	refusals(r, s.Name)
 	switch {
 	case sess != nil:
@@ -66,8 +70,9 @@ func BuildReport(gr types.Report, runID string, s Suite, cat *requirements.Catal
 // markStopped reports a run that ended before its specs did: interrupted (Ctrl-C, SIGTERM), past
 // its deadline, or ended because the target stopped answering. None of these is a finding about
 // the target: the spec that was stopped (it keeps its exchanges as evidence) and the specs never
-// started are not run, and the run's error says why and how many.
-func markStopped(r *report.Report, suite string, gr types.Report) {
+// started are not run, and the run's error says why and how many. A spec the run's filter left
+// out (unselected[i] for r.Specs[i]) stays as a filter leaves it: it was never going to run.
+func markStopped(r *report.Report, suite string, gr types.Report, unselected []bool) {
 	why := ""
 	for _, reason := range gr.SpecialSuiteFailureReasons {
 		if w, ok := stopReasons[reason]; ok {
@@ -90,7 +95,7 @@ func markStopped(r *report.Report, suite string, gr types.Report) {
 		if why == "" || strings.HasPrefix(stopped, probe.UnreachablePrefix) {
 			why = stopped
 		}
-		sp.State, sp.Failure = types.SpecStateSkipped.String(), "not run: "+stopped
+		sp.State, sp.Failure = types.SpecStateSkipped.String(), report.NotRunPrefix+stopped
 	}
 	if why == "" {
 		return
@@ -99,11 +104,11 @@ func markStopped(r *report.Report, suite string, gr types.Report) {
 	for i := range r.Specs {
 		sp := &r.Specs[i]
 		switch {
-		case sp.State != types.SpecStateSkipped.String():
+		case sp.State != types.SpecStateSkipped.String() || unselected[i]:
 		case sp.Failure == "":
-			sp.Failure = "not run: " + why
+			sp.Failure = report.NotRunPrefix + why
 			notRun++
-		case strings.HasPrefix(sp.Failure, "not run: "):
+		case strings.HasPrefix(sp.Failure, report.NotRunPrefix):
 			notRun++
 		}
 	}
@@ -121,6 +126,38 @@ func refusals(r *report.Report, suite string) {
 		if why, ok := strings.CutPrefix(sp.Failure, NotRunPrefix+money.RefusalPrefix); ok {
 			r.Errors = append(r.Errors, fmt.Sprintf("%s: %q was not run: %s%s", suite, sp.Name, money.RefusalPrefix, report.FirstLine(why)))
 		}
+	}
+}
+
+// selection returns whether a spec was selected to run by the run's label filter, focus and skip
+// expressions, as Ginkgo selects them (the report of a filtered-out spec and that of a spec an
+// interrupt kept from starting are alike: skipped, with no message).
+func selection(gr types.Report) func(types.SpecReport) bool {
+	var checks []func(types.SpecReport) bool
+	sc := gr.SuiteConfig
+	if sc.LabelFilter != "" {
+		if f, err := types.ParseLabelFilter(sc.LabelFilter); err == nil {
+			checks = append(checks, func(sr types.SpecReport) bool { return f(append(sr.Labels(), gr.SuiteLabels...)) })
+		}
+	}
+	text := func(sr types.SpecReport) string { return gr.SuiteDescription + " " + sr.FullText() }
+	if focus := strings.Join(sc.FocusStrings, "|"); focus != "" {
+		if re, err := regexp.Compile(focus); err == nil {
+			checks = append(checks, func(sr types.SpecReport) bool { return re.MatchString(text(sr)) })
+		}
+	}
+	if skip := strings.Join(sc.SkipStrings, "|"); skip != "" {
+		if re, err := regexp.Compile(skip); err == nil {
+			checks = append(checks, func(sr types.SpecReport) bool { return !re.MatchString(text(sr)) })
+		}
+	}
+	return func(sr types.SpecReport) bool {
+		for _, ok := range checks {
+			if !ok(sr) {
+				return false
+			}
+		}
+		return true
 	}
 }
 

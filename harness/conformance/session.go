@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/rsa"
 	"fmt"
-	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -26,6 +25,7 @@ import (
 	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/otp"
 	"github.com/paycert/paycert/harness/probe"
+	"github.com/paycert/paycert/harness/progress"
 	"github.com/paycert/paycert/harness/receiver"
 	"github.com/paycert/paycert/harness/record"
 	"github.com/paycert/paycert/harness/report"
@@ -113,8 +113,8 @@ type Session struct {
 	Receiver *receiver.Receiver
 	// WebhookKey verifies webhook signatures; nil when none is known.
 	WebhookKey *rsa.PublicKey
-	// Progress is where waits in real time report.
-	Progress io.Writer
+	// Progress is told about waits (in real time, for a callback or a status) and takes warnings.
+	Progress *progress.Reporter
 	// Budget spaces the requests to the provider; nil when the budget is off.
 	Budget *budget.Budget
 	// MoneyRule is the rule the provider's money requests go by (money.Simulator on the embedded
@@ -138,7 +138,7 @@ func (s *Session) redactor() *record.Redactor {
 
 // Open reads the configuration and connects to the target; with nothing configured it starts the
 // embedded simulator. A configuration error is returned before any request is sent.
-func Open(ctx context.Context, s Suite, opts RunOptions, progress io.Writer) (*Session, error) {
+func Open(ctx context.Context, s Suite, opts RunOptions, progress *progress.Reporter) (*Session, error) {
 	cfg, err := target.FromEnvironment(s.Scope())
 	if err != nil {
 		return nil, fmt.Errorf("configuration: %w", err)
@@ -166,7 +166,7 @@ func (s Suite) Scope() target.Scope {
 }
 
 // OpenConfig is Open with a configuration already read.
-func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress io.Writer) (*Session, error) {
+func OpenConfig(ctx context.Context, s Suite, cfg target.Config, progress *progress.Reporter) (*Session, error) {
 	assets := paycert.Assets(cfg.AssetsDir)
 	spec, err := validate.Load(assets, s.SpecFile)
 	if err != nil {
@@ -308,10 +308,8 @@ func (s *Session) guardMoney(next http.RoundTripper) error {
 		return err
 	}
 	if s.Budget != nil {
-		next = &budget.Transport{Budget: s.Budget, Next: next, Waiting: func(req *http.Request, d time.Duration) {
-			if d >= time.Second && s.Progress != nil {
-				fmt.Fprintf(s.Progress, "paycert: request budget (%s): %s waits %s\n", s.Budget.Limits(), req.URL.Path, d.Round(100*time.Millisecond))
-			}
+		next = &budget.Transport{Budget: s.Budget, Next: next, Waiting: func(req *http.Request, d time.Duration) func() {
+			return s.Progress.Awaiting(fmt.Sprintf("the request budget (%s) before %s", s.Budget.Limits(), req.URL.Path), d)
 		}}
 	}
 	s.HTTP.Transport = &money.Guard{Provider: s.Suite.Money, Rule: rule, Max: s.Config.MaxAmount, Operation: exchange.OperationOf, Next: next}
@@ -453,7 +451,13 @@ func (s *Session) Missing(capability string) string {
 	return s.missing[capability]
 }
 
-// WaitContext bounds a wait for a webhook or a status.
-func (s *Session) WaitContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, s.Config.WaitTimeout)
+// WaitContext bounds a wait for a webhook or a status, and shows the wait while it lasts; what
+// says what is waited for ("callback 2 of payment ..."). Cancelling ends both.
+func (s *Session) WaitContext(ctx context.Context, what string) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, s.Config.WaitTimeout)
+	done := s.Progress.Awaiting("waiting for "+what, s.Config.WaitTimeout)
+	return ctx, func() {
+		done()
+		cancel()
+	}
 }

@@ -226,7 +226,7 @@ type Webhook struct {
 func (t *T) AwaitWebhook(ctx context.Context, op, path string, match func(string) bool) Webhook {
 	ginkgo.GinkgoHelper()
 	inbox := t.Inbox()
-	wctx, cancel := t.WaitContext(ctx)
+	wctx, cancel := t.WaitContext(ctx, "a webhook with a matching "+path)
 	defer cancel()
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
 		v, _ := validate.DecodeBody(d.Header.Get("Content-Type"), d.Body)

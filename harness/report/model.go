@@ -50,6 +50,17 @@ type Report struct {
 	SignedBy string `json:"signed_by,omitempty"`
 	// Comparison is this run compared with an older one, when the report was given one.
 	Comparison *Diff `json:"comparison,omitempty"`
+	// Resumed are the attempts that ran again the specs an earlier attempt did not run
+	// (paycert run -resume), oldest first.
+	Resumed []Attempt `json:"resumed,omitempty"`
+}
+
+// Attempt is one resumption of a run: when, and which specs it ran again.
+type Attempt struct {
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Specs are the IDs of the specs it ran again.
+	Specs []string `json:"specs"`
 }
 
 // Kinds of a target a suite did not reach.
@@ -152,6 +163,10 @@ func (s Spec) Failed() bool {
 
 // NotApplicablePrefix starts the skip message of a spec whose target lacks a capability.
 const NotApplicablePrefix = "not applicable: "
+
+// NotRunPrefix starts the message of a spec the run did not run for a reason of its own (it was
+// interrupted, its deadline passed, the target stopped answering), not for one of the target's.
+const NotRunPrefix = "not run: "
 
 // Judge fills in the requirement statuses, the summary and the verdict from the specs.
 func (r *Report) Judge() {

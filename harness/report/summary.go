@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/paycert/paycert/harness/requirements"
 )
@@ -40,6 +41,10 @@ func PrintSummary(w io.Writer, r *Report, dir string) {
 	fmt.Fprintf(w, "  requirements: %d passed, %d failed, %d not run, %d not applicable, %d not covered (%d MUST not run)\n",
 		s[Passed], s[Failed], s[NotRun], s[NotApplicable], s[NotCovered], r.Summary.MustNotRun)
 	fmt.Fprintf(w, "  specs: %d passed, %d failed, %d skipped\n", r.Summary.Specs["passed"], countFailed(r), r.Summary.Specs["skipped"])
+	if n := len(r.Resumed); n > 0 {
+		last := r.Resumed[n-1]
+		fmt.Fprintf(w, "  resumed %d time(s); the last attempt ran %d spec(s) again (%s)\n", n, len(last.Specs), last.Started.UTC().Format(time.RFC3339))
+	}
 	writeMatrix(w, r.Matrix(), colorful(w))
 	for _, f := range r.Failures() {
 		fmt.Fprintf(w, "  FAILED %s (%s) %s%s\n", f.ID, f.Level, f.Text, mayNote(f.Requirement))

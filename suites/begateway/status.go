@@ -25,7 +25,7 @@ func Final(status string) bool { return final[status] }
 func AwaitStatus(ctx context.Context, t *conformance.T, cl *bgw.Client, uid string, done func(string) bool) *exchange.Result {
 	GinkgoHelper()
 	var res *exchange.Result
-	t.Poll(ctx, func(ctx context.Context) bool {
+	t.Poll(ctx, "payment "+uid+" to reach the awaited status", func(ctx context.Context) bool {
 		res = conformance.Must(cl.Transaction(ctx, uid))
 		conformance.Conforms(res, http.StatusOK)
 		return done(res.String("transaction.status"))

@@ -77,7 +77,7 @@ func (s specs) results() bool {
 			merchant(t, cl, fp.StatusOK, "")
 			n := len(t.Inbox().All())
 			Expect(t.Clock.Advance(ctx, pastFirstRetry)).To(Succeed())
-			wctx, cancel := t.WaitContext(ctx)
+			wctx, cancel := t.WaitContext(ctx, "the repeated result call")
 			defer cancel()
 			d, err := t.Inbox().Await(wctx, func(receiver.Delivery) bool { n--; return n < 0 })
 			Expect(err).NotTo(HaveOccurred(), "the result URL was not called again 30 minutes after a 503")

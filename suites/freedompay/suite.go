@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	. "github.com/onsi/ginkgo/v2"
@@ -214,7 +215,7 @@ func (p *payment) status(ctx context.Context) *fp.Answer {
 func (p *payment) settles(ctx context.Context, want ...string) *fp.Answer {
 	GinkgoHelper()
 	var a *fp.Answer
-	p.t.Poll(ctx, func(ctx context.Context) bool {
+	p.t.Poll(ctx, fmt.Sprintf("payment %s to become %s", p.id, strings.Join(want, " or ")), func(ctx context.Context) bool {
 		a = p.status(ctx)
 		return slices.Contains(want, a.Value("pg_payment_status"))
 	}, func() string { return fmt.Sprintf("the payment's status did not become %v\n%s", want, a.Describe()) })
@@ -271,7 +272,7 @@ type result struct {
 func (p *payment) result(ctx context.Context, want string) result {
 	GinkgoHelper()
 	inbox := p.t.Inbox()
-	wctx, cancel := p.t.WaitContext(ctx)
+	wctx, cancel := p.t.WaitContext(ctx, fmt.Sprintf("a result call with pg_result %s for payment %s", want, p.id))
 	defer cancel()
 	d, err := inbox.Await(wctx, func(d receiver.Delivery) bool {
 		l := resultFields(d)

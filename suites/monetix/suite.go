@@ -156,7 +156,7 @@ func (f *flow) next(ctx context.Context) callback {
 		Skip(report.NotApplicablePrefix + f.t.Missing(conformance.CapOutcome))
 	}
 	inbox := f.t.Inbox()
-	wctx, cancel := f.t.WaitContext(ctx)
+	wctx, cancel := f.t.WaitContext(ctx, fmt.Sprintf("callback %d of payment %s", len(f.got)+1, f.p.PaymentID))
 	defer cancel()
 	n := 0
 	d, err := inbox.Await(wctx, func(receiver.Delivery) bool {
