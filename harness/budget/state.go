@@ -63,6 +63,16 @@ func decode(data []byte) state {
 	return s
 }
 
+// Starts reads the request starts a budget's state file holds (those of the last window), in
+// order: what a run's requests drew on the budget, for checking it from outside.
+func Starts(file string) ([]time.Time, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("request budget: %w", err)
+	}
+	return decode(data).starts, nil
+}
+
 // withLockedState opens the state file, locks it for this process alone, reads it, lets f change
 // it, and writes it back.
 func withLockedState(path string, f func(*state)) error {

@@ -4,7 +4,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/paycert/paycert/harness/budget"
 	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/sim"
 	"github.com/paycert/paycert/harness/sim/paysage"
@@ -145,17 +145,9 @@ func TestBudgetSpacesEveryRequest(t *testing.T) {
 	if len(files) != 1 {
 		t.Fatalf("%d budget state files, want 1", len(files))
 	}
-	data, err := os.ReadFile(files[0])
+	starts, err := budget.Starts(files[0])
 	if err != nil {
 		t.Fatal(err)
-	}
-	var starts []time.Time
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
-		var ns int64
-		for _, c := range line {
-			ns = ns*10 + int64(c-'0')
-		}
-		starts = append(starts, time.Unix(0, ns))
 	}
 	if len(starts) != s.requests || s.requests < 3 {
 		t.Errorf("%d slots taken for %d requests to the target; want one each (and a few)", len(starts), s.requests)
