@@ -90,7 +90,21 @@ func keep(body string) string {
 		return body
 	}
 	kept := strings.ToValidUTF8(body[:MaxKept], "")
-	return kept + fmt.Sprintf("\n… (%d more bytes not kept)", len(body)-len(kept))
+	return kept + fmt.Sprintf(cutNote, len(body)-len(kept))
+}
+
+// cutNote ends a body that keep cut.
+const cutNote = "\n… (%d more bytes not kept)"
+
+// Cut reports whether a kept body was cut to MaxKept: it ends with the note keep adds.
+func Cut(body string) bool {
+	i := strings.LastIndex(body, "\n… (")
+	if i < 0 {
+		return false
+	}
+	var n int
+	_, err := fmt.Sscanf(body[i:], cutNote, &n)
+	return err == nil && fmt.Sprintf(cutNote, n) == body[i:]
 }
 
 // Add redacts raw and keeps it; it returns the redacted exchange.
