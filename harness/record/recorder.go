@@ -96,15 +96,18 @@ func keep(body string) string {
 // cutNote ends a body that keep cut.
 const cutNote = "\n… (%d more bytes not kept)"
 
-// Cut reports whether a kept body was cut to MaxKept: it ends with the note keep adds.
-func Cut(body string) bool {
+// Cut reports whether a kept body was cut to MaxKept (it ends with the note keep adds), and
+// returns what of it was kept, without the note.
+func Cut(body string) (kept string, cut bool) {
 	i := strings.LastIndex(body, "\n… (")
 	if i < 0 {
-		return false
+		return body, false
 	}
 	var n int
-	_, err := fmt.Sscanf(body[i:], cutNote, &n)
-	return err == nil && fmt.Sprintf(cutNote, n) == body[i:]
+	if _, err := fmt.Sscanf(body[i:], cutNote, &n); err != nil || fmt.Sprintf(cutNote, n) != body[i:] {
+		return body, false
+	}
+	return body[:i], true
 }
 
 // Add redacts raw and keeps it; it returns the redacted exchange.

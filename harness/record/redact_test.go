@@ -271,18 +271,20 @@ func TestCut(t *testing.T) {
 	cases := []struct {
 		name string
 		body string
-		want bool
+		kept string
+		cut  bool
 	}{
-		{"cut by the recorder", kept(long), true},
-		{"kept whole", kept("short"), false},
-		{"at the limit", kept(long[:record.MaxKept]), false},
-		{"the note's start, quoted", kept("text\n… (see below)"), false},
-		{"the note, followed by more", kept(long) + "\nmore", false},
+		{"cut by the recorder", kept(long), long[:record.MaxKept], true},
+		{"kept whole", kept("short"), "short", false},
+		{"at the limit", kept(long[:record.MaxKept]), long[:record.MaxKept], false},
+		{"the note's start, quoted", kept("text\n… (see below)"), "text\n… (see below)", false},
+		{"the note, followed by more", kept(long) + "\nmore", kept(long) + "\nmore", false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := record.Cut(c.body); got != c.want {
-				t.Errorf("Cut = %v, want %v", got, c.want)
+			k, cut := record.Cut(c.body)
+			if cut != c.cut || k != c.kept {
+				t.Errorf("Cut = %d bytes, %v; want %d bytes, %v", len(k), cut, len(c.kept), c.cut)
 			}
 		})
 	}
