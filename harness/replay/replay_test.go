@@ -54,31 +54,15 @@ func recordFlow(t *testing.T) flow {
 				t.Fatal(err)
 			}
 		}
-		req, err := http.NewRequest(method, base+path, bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		req.SetBasicAuth(simtest.Credentials.ID, simtest.Credentials.Secret)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		answer, err := io.ReadAll(resp.Body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := rec.Add(record.Raw{Provider: "paysage", Operation: op, Direction: record.Outbound, Method: method, URL: req.URL.String(),
-			RequestHeader: req.Header, RequestBody: data, Status: resp.StatusCode, ResponseHeader: resp.Header, ResponseBody: answer})
+		a := simtest.Call(t, method, base+path, body)
+		x := rec.Add(record.Raw{Provider: "paysage", Operation: op, Direction: record.Outbound, Method: method, URL: base + path,
+			RequestHeader: http.Header{"Content-Type": {"application/json"}}, RequestBody: data,
+			Status: a.Status, ResponseHeader: a.Header, ResponseBody: []byte(a.Raw)})
 		f.answers = append(f.answers, x.Response.Body)
-		var v map[string]any
-		if err := json.Unmarshal(answer, &v); err != nil {
-			t.Fatalf("%s: %v: %s", op, err, answer)
+		if a.Body == nil {
+			t.Fatalf("%s: not JSON: %s", op, a.Raw)
 		}
-		return v
+		return a.Body
 	}
 
 	created := send("createPayment", "POST", "/beyag/transactions/payments", p.Body())
@@ -132,34 +116,11 @@ type answer struct {
 	body   string
 }
 
+// call sends a JSON body (nil for none) with credentials the recording never had.
 func call(t *testing.T, method, url string, body any) answer {
 	t.Helper()
-	var r io.Reader
-	if body != nil {
-		data, err := json.Marshal(body)
-		if err != nil {
-			t.Fatal(err)
-		}
-		r = bytes.NewReader(data)
-	}
-	req, err := http.NewRequest(method, url, r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	req.SetBasicAuth("someone-else", "another-secret")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return answer{status: resp.StatusCode, source: resp.Header.Get(replay.SourceHeader), body: string(data)}
+	a := simtest.CallAs(t, sim.Credentials{ID: "someone-else", Secret: "another-secret"}, method, url, body)
+	return answer{status: a.Status, source: a.Header.Get(replay.SourceHeader), body: a.Raw}
 }
 
 // refusalOf decodes a refusal.
