@@ -4,6 +4,7 @@
 //
 //	paycert run [flags]                       every suite against the configured target; report
 //	paycert sim [flags]                       serve the simulator
+//	paycert sim -replay BUNDLE [-listen ADDR] serve a report bundle's recorded answers
 //	paycert validate [flags] FILE             check one captured message
 //	paycert pact check [flags] FILE|DIR...    check consumer pacts against the providers' documents
 //	paycert pact verify [flags] ...           verify pacts against a provider (runs paycert-pact)
@@ -88,6 +89,10 @@ func usage(w io.Writer) {
   paycert sim [-listen 127.0.0.1:8080] [-clock real|virtual] [-seed N] [-fault NAME]...
       serve the reference simulator for every provider, with the test-control API; it prints the
       credentials and the lines that point the suites at it
+  paycert sim -replay BUNDLE [-listen 127.0.0.1:8080]
+      serve the recorded answers of a report bundle as a target: a request gets the answer of the
+      recording it matches, in recorded order; one that matches none gets HTTP 501 naming the
+      nearest recording and the fields that differ
   paycert validate -provider P -op OPERATION [-kind request|response|webhook] [-status 200] FILE|-
   paycert validate -schema schemas/begateway/transaction.json FILE|-
   paycert validate -list

@@ -35,11 +35,18 @@ func cmdSim(args []string, stdout, stderr io.Writer) error {
 	retain := fs.Int("retain", sim.DefaultMaxFinished, "finished transactions kept per provider, oldest forgotten first (-1: all)")
 	retainFor := fs.Duration("retain-for", sim.DefaultMaxAge, "how long, on the simulator's clock, a finished transaction is kept (-1ns: for ever)")
 	fs.Var(&faults, "fault", "switch a deliberate departure on (repeatable); -fault list prints them")
+	replayBundle := fs.String("replay", "", "serve the recorded answers of a report bundle (a folder, .zip or .tar.gz) instead of the simulator")
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags only; a bundle to replay is given with -replay)", fs.Arg(0))
+	}
 	if err := checkVariables(stderr); err != nil {
 		return err
+	}
+	if *replayBundle != "" {
+		return cmdReplay(fs, *replayBundle, *listen, stdout, stderr)
 	}
 	if len(faults) == 1 && faults[0] == "list" {
 		for _, f := range providers.Faults() {

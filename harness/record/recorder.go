@@ -90,7 +90,24 @@ func keep(body string) string {
 		return body
 	}
 	kept := strings.ToValidUTF8(body[:MaxKept], "")
-	return kept + fmt.Sprintf("\n… (%d more bytes not kept)", len(body)-len(kept))
+	return kept + fmt.Sprintf(cutNote, len(body)-len(kept))
+}
+
+// cutNote ends a body that keep cut.
+const cutNote = "\n… (%d more bytes not kept)"
+
+// Cut reports whether a kept body was cut to MaxKept (it ends with the note keep adds), and
+// returns what of it was kept, without the note.
+func Cut(body string) (kept string, cut bool) {
+	i := strings.LastIndex(body, "\n… (")
+	if i < 0 {
+		return body, false
+	}
+	var n int
+	if _, err := fmt.Sscanf(body[i:], cutNote, &n); err != nil || fmt.Sprintf(cutNote, n) != body[i:] {
+		return body, false
+	}
+	return body[:i], true
 }
 
 // Add redacts raw and keeps it; it returns the redacted exchange.

@@ -258,3 +258,34 @@ func TestRecorderKeepsAtMostMaxKeptOfABody(t *testing.T) {
 		})
 	}
 }
+
+// TestCut: a body the recorder cut is known as cut; one kept whole, even one that quotes the
+// note's start, is not.
+func TestCut(t *testing.T) {
+	kept := func(body string) string {
+		t.Helper()
+		rec := record.NewRecorder(record.NewRedactor())
+		return rec.Add(record.Raw{Method: "POST", RequestHeader: http.Header{"Content-Type": {"text/plain"}}, RequestBody: []byte(body)}).Request.Body
+	}
+	long := strings.Repeat("x", record.MaxKept+10)
+	cases := []struct {
+		name string
+		body string
+		kept string
+		cut  bool
+	}{
+		{"cut by the recorder", kept(long), long[:record.MaxKept], true},
+		{"kept whole", kept("short"), "short", false},
+		{"at the limit", kept(long[:record.MaxKept]), long[:record.MaxKept], false},
+		{"the note's start, quoted", kept("text\n… (see below)"), "text\n… (see below)", false},
+		{"the note, followed by more", kept(long) + "\nmore", kept(long) + "\nmore", false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			k, cut := record.Cut(c.body)
+			if cut != c.cut || k != c.kept {
+				t.Errorf("Cut = %d bytes, %v; want %d bytes, %v", len(k), cut, len(c.kept), c.cut)
+			}
+		})
+	}
+}

@@ -12,6 +12,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/paycert/paycert/harness/record"
 )
 
 // Bundle is a report bundle opened for reading: a folder, or a zip or tar.gz archive of one (a CI
@@ -94,6 +96,23 @@ func (b *Bundle) Report() (*Report, error) {
 		return nil, fmt.Errorf("read report %s: %w", b.Path, err)
 	}
 	return &r, nil
+}
+
+// Transcript reads the recorded exchanges of spec s from the bundle's files fsys: s.Exchanges when
+// the report was not read from a bundle, none when s has no transcript.
+func Transcript(fsys fs.FS, s Spec) ([]record.Exchange, error) {
+	if len(s.Exchanges) > 0 || s.Transcript == "" {
+		return s.Exchanges, nil
+	}
+	data, err := fs.ReadFile(fsys, s.Transcript)
+	if err != nil {
+		return nil, fmt.Errorf("read transcript of %s: %w", s.ID, err)
+	}
+	var xs []record.Exchange
+	if err := json.Unmarshal(data, &xs); err != nil {
+		return nil, fmt.Errorf("read transcript %s: %w", s.Transcript, err)
+	}
+	return xs, nil
 }
 
 // memArchive collects an archive's files, checked, into a zip in memory (stored, not compressed),

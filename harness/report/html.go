@@ -132,9 +132,10 @@ func HTML(r *Report, fsys fs.FS) ([]byte, error) {
 // viewSpec folds a failed spec for the page.
 func viewSpec(s Spec, fsys fs.FS) specView {
 	xs := s.Exchanges
-	if len(xs) == 0 && s.Transcript != "" && fsys != nil {
-		if data, err := fs.ReadFile(fsys, s.Transcript); err == nil {
-			_ = json.Unmarshal(data, &xs)
+	if fsys != nil {
+		// A transcript that cannot be read leaves the spec shown without its exchanges.
+		if read, err := Transcript(fsys, s); err == nil {
+			xs = read
 		}
 	}
 	v := specView{Spec: s, SourceURL: SourceURL(s.Location)}
