@@ -201,6 +201,10 @@ func (b *Budget) reserve() (time.Time, error) {
 		s.prune(now.Add(-Window))
 		at = b.limits.next(now, s)
 		s.starts = append(s.starts, at)
+		// Only the last PerMinute starts (the last one, without that limit) decide a later slot.
+		if keep := max(b.limits.PerMinute, 1); len(s.starts) > keep {
+			s.starts = s.starts[len(s.starts)-keep:]
+		}
 	})
 	return at, err
 }

@@ -182,7 +182,7 @@ const helperEnv = "PAYCERT_BUDGET_TEST_HELPER"
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(helperEnv); dir != "" {
 		n, _ := strconv.Atoi(os.Getenv(helperEnv + "_N"))
-		b, err := New(Limits{MinInterval: time.Millisecond}, Options{Dir: dir, Key: "shared"})
+		b, err := New(Limits{MinInterval: time.Millisecond, PerMinute: 1000}, Options{Dir: dir, Key: "shared"})
 		if err == nil {
 			for range n {
 				if _, err = b.Wait(context.Background(), nil); err != nil {
@@ -239,5 +239,30 @@ func TestBudgetIsSharedAcrossProcesses(t *testing.T) {
 		if gap := s.starts[i].Sub(s.starts[i-1]); gap < time.Millisecond {
 			t.Errorf("starts %d and %d are %s apart, want at least 1ms", i-1, i, gap)
 		}
+	}
+}
+
+// BenchmarkWait is the cost of one slot: locking, reading and writing the shared state, with a
+// budget that never makes a request wait.
+func BenchmarkWait(b *testing.B) {
+	for _, perMinute := range []int{30, 1000} {
+		b.Run(fmt.Sprintf("%d-a-minute", perMinute), func(b *testing.B) {
+			// The clock moves a minute per slot, so that no slot waits and the window stays full.
+			clock := newFakeTime()
+			bud, err := New(Limits{MinInterval: time.Millisecond, PerMinute: perMinute}, Options{Dir: b.TempDir(), Key: "k",
+				Now: func() time.Time { return clock.Now() }, Sleep: clock.Sleep})
+			if err != nil {
+				b.Fatal(err)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				clock.mu.Lock()
+				clock.now = clock.now.Add(Window / time.Duration(perMinute))
+				clock.mu.Unlock()
+				if _, err := bud.Wait(ctx, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
