@@ -327,14 +327,17 @@ func (s *Session) allowance() money.Allowance {
 func (s Suite) BudgetLimits(cfg target.Config) (budget.Limits, bool) {
 	l := s.Budget
 	o := cfg.Providers[s.Provider].Budget
+	var set []string
 	if o.MinIntervalSet {
 		l.MinInterval = o.MinInterval
+		set = append(set, target.EnvName(s.Provider, "MIN_INTERVAL"))
 	}
 	if o.PerMinute > 0 {
 		l.PerMinute = o.PerMinute
+		set = append(set, target.EnvName(s.Provider, "RATE"))
 	}
-	if o.Given() {
-		l.Source = "configured (" + target.EnvName(s.Provider, "MIN_INTERVAL") + ", " + target.EnvName(s.Provider, "RATE") + ")"
+	if len(set) > 0 {
+		l.Source = "set by " + strings.Join(set, " and ") + "; the rest: " + l.Source
 	}
 	switch cfg.Budget {
 	case target.BudgetOff:
