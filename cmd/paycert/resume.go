@@ -14,9 +14,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/paycert/paycert/harness/conformance"
 	"github.com/paycert/paycert/harness/report"
-	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/suites"
 )
 
@@ -70,7 +68,11 @@ func cmdResume(set *flag.FlagSet, f runFlags, stdout, stderr io.Writer) (int, er
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	cfg, err := checkTarget(ctx, names, stderr)
+	// A target the money guard refuses gets nothing on a resumption either.
+	cfg, refused, err := checkTarget(ctx, names, stderr)
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return exitError, err
 	}
@@ -97,24 +99,6 @@ func cmdResume(set *flag.FlagSet, f runFlags, stdout, stderr io.Writer) (int, er
 	fmt.Fprintln(stdout)
 	report.PrintSummary(stdout, merged, dir)
 	return exitCode(merged, f.strict), nil
-}
-
-// checkTarget reads the configuration for the named suites and probes the target, before any
-// suite starts (paycert run does the same inline).
-func checkTarget(ctx context.Context, names []string, stderr io.Writer) (target.Config, error) {
-	cfg, err := loadConfig(names, stderr)
-	if err != nil {
-		return cfg, err
-	}
-	var chosen []conformance.Suite
-	for _, n := range names {
-		e, _ := suites.Find(n)
-		chosen = append(chosen, e.Suite)
-	}
-	if err := conformance.Preflight(ctx, cfg, chosen); err != nil {
-		return cfg, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-	}
-	return cfg, nil
 }
 
 // attemptOf is the number of the resumption about to start: the first attempt was the run itself.

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/paycert/paycert/harness/report"
@@ -164,5 +166,45 @@ func TestResumeRefuses(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 2 saying %q\n%s", code, errOut, c.want, out)
 			}
 		})
+	}
+}
+
+// TestResumeRefusedTarget: a resumption is checked by the money guard as a run is: a target it
+// refuses gets not one connection, and the bundle is left as it was.
+func TestResumeRefusedTarget(t *testing.T) {
+	dir, _, _ := interruptedBundle(t)
+	before, err := os.ReadFile(filepath.Join(dir, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns atomic.Int64
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Add(1)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	for k, v := range map[string]string{"PAYCERT_TARGET": "http://" + ln.Addr().String(), "PAYCERT_PAYSAGE_SHOP_ID": "shop",
+		"PAYCERT_PAYSAGE_SECRET_KEY": "s", "PAYCERT_CALLBACKS": "false", "PAYCERT_ALLOW_LIVE": "127.0.0.1"} {
+		t.Setenv(k, v)
+	}
+	code, out, errOut := runCmd(t, "run", "-resume", dir)
+	if code != exitError || !strings.Contains(errOut, "rule max-amount") {
+		t.Errorf("exit %d, want 2 with the money guard's rule\n%s%s", code, out, errOut)
+	}
+	if n := conns.Load(); n != 0 {
+		t.Errorf("the refused target got %d connections", n)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, "report.json")); string(after) != string(before) {
+		t.Error("the refused resumption rewrote the bundle's report")
 	}
 }

@@ -72,25 +72,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	if err != nil {
 		return exitError, err
 	}
-	// A bad configuration stops here, before any suite starts or any request is sent.
-	cfg, err := loadConfig(names, stderr)
-	if err != nil {
-		return exitError, err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// A target that cannot be tested at all stops here, within seconds, with the likely fix.
-	var chosen []conformance.Suite
-	for _, n := range names {
-		e, _ := suites.Find(n)
-		chosen = append(chosen, e.Suite)
-	}
-	// A target the money guard refuses gets nothing, not even the probe; the report says why.
-	refused := conformance.CheckMoney(cfg, chosen)
-	if refused == nil {
-		if err := conformance.Preflight(ctx, cfg, chosen); err != nil {
-			return exitError, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(err.Error(), "\n", "\n  "))
-		}
+	cfg, refused, err := checkTarget(ctx, names, stderr)
+	if err != nil {
+		return exitError, err
 	}
 	runID := time.Now().UTC().Format("20060102-150405")
 	dir := f.reportDir
@@ -153,6 +139,27 @@ func cmdRun(args []string, stdout, stderr io.Writer) (int, error) {
 	fmt.Fprintln(stdout)
 	report.PrintSummary(stdout, merged, dir)
 	return exitCode(merged, f.strict), nil
+}
+
+// checkTarget reads the configuration for the named suites and checks the target before any suite
+// starts or any request is sent: a bad configuration is an error; a target the money guard refuses
+// gets nothing, not even the probe, and the refusal comes back apart (paycert run writes it in
+// the report); a target that cannot be tested at all stops at the probe, within seconds, with the
+// likely fix.
+func checkTarget(ctx context.Context, names []string, stderr io.Writer) (cfg target.Config, refused, err error) {
+	if cfg, err = loadConfig(names, stderr); err != nil {
+		return cfg, nil, err
+	}
+	var chosen []conformance.Suite
+	for _, n := range names {
+		e, _ := suites.Find(n)
+		chosen = append(chosen, e.Suite)
+	}
+	refused, problems := conformance.Check(ctx, cfg, chosen)
+	if problems != nil {
+		return cfg, nil, fmt.Errorf("the target cannot be tested:\n  %s", strings.ReplaceAll(problems.Error(), "\n", "\n  "))
+	}
+	return cfg, refused, nil
 }
 
 // refuseRun ends a run the money guard refused before any byte was sent: each suite's report says

@@ -13,6 +13,7 @@ import (
 	"github.com/paycert/paycert/harness/clock"
 	"github.com/paycert/paycert/harness/money"
 	"github.com/paycert/paycert/harness/probe"
+	"github.com/paycert/paycert/harness/report"
 	"github.com/paycert/paycert/harness/target"
 	"github.com/paycert/paycert/harness/validate"
 )
@@ -59,18 +60,32 @@ func Preflight(ctx context.Context, cfg target.Config, suites []Suite) error {
 	return errors.Join(problems...)
 }
 
+// Check is what stands before a run's first request: the money guard's judgement of each suite's
+// target, then the probe. A target the guard refuses gets nothing, not even the probe; its refusal
+// comes back apart from the probe's problems, for the report to say.
+func Check(ctx context.Context, cfg target.Config, suites []Suite) (refused, problems error) {
+	if refused = CheckMoney(cfg, suites); refused != nil {
+		return refused, nil
+	}
+	return nil, Preflight(ctx, cfg, suites)
+}
+
 // CheckMoney judges, before any byte is sent, whether the money guard lets each suite's money
 // requests reach its target (money.Judge): a target no rule allows is refused as a whole, with the
 // rule and the settings that would allow it.
 func CheckMoney(cfg target.Config, suites []Suite) error {
 	var errs []error
 	for _, s := range suites {
-		a := money.Allowance{Embedded: cfg.Embedded, ControlURL: cfg.ControlURL, Live: cfg.AllowLive, Max: cfg.MaxAmount}
-		if _, err := money.Judge(s.Money, cfg.Providers[s.Provider].URL, a); err != nil {
+		if _, err := money.Judge(s.Money, cfg.Providers[s.Provider].URL, allowance(cfg)); err != nil {
 			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// allowance is what a configuration allows the money guard.
+func allowance(cfg target.Config) money.Allowance {
+	return money.Allowance{Embedded: cfg.Embedded, ControlURL: cfg.ControlURL, Live: cfg.AllowLive, Max: cfg.MaxAmount}
 }
 
 // probeClient is the client probes are sent with: the shorter of the request timeout and
@@ -97,12 +112,9 @@ func stopOnHarnessError(err error) {
 	}
 	var r *money.Refusal
 	if errors.As(err, &r) {
-		ginkgo.Skip(NotRunPrefix + r.Error())
+		ginkgo.Skip(report.NotRunPrefix + r.Error())
 	}
 }
-
-// NotRunPrefix starts the message of a spec that was not run, and why.
-const NotRunPrefix = "not run: "
 
 // stoppingMover is a clock Mover that ends the run when the target's control API has stopped
 // answering.

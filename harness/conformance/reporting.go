@@ -123,7 +123,7 @@ func markStopped(r *report.Report, suite string, gr types.Report, unselected []b
 // not let a spec run, which is neither a finding nor a pass.
 func refusals(r *report.Report, suite string) {
 	for _, sp := range r.Specs {
-		if why, ok := strings.CutPrefix(sp.Failure, NotRunPrefix+money.RefusalPrefix); ok {
+		if why, ok := strings.CutPrefix(sp.Failure, report.NotRunPrefix+money.RefusalPrefix); ok {
 			r.Errors = append(r.Errors, fmt.Sprintf("%s: %q was not run: %s%s", suite, sp.Name, money.RefusalPrefix, report.FirstLine(why)))
 		}
 	}

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -145,10 +144,11 @@ func Open(ctx context.Context, s Suite, opts RunOptions, progress *progress.Repo
 	}
 	if !opts.Checked {
 		target.PrintWarnings(progress, cfg.Warnings)
-		if err := CheckMoney(cfg, []Suite{s}); err != nil {
-			return nil, err
+		refused, err := Check(ctx, cfg, []Suite{s})
+		if refused != nil {
+			return nil, refused
 		}
-		if err := Preflight(ctx, cfg, []Suite{s}); err != nil {
+		if err != nil {
 			return nil, fmt.Errorf("the target cannot be tested: %w", err)
 		}
 	}
@@ -299,7 +299,7 @@ func sideBySide(cfg target.Config) error {
 // front of every request to the provider: a refused request costs no budget, and the wait for the
 // budget does not count against the request's own timeout.
 func (s *Session) guardMoney(next http.RoundTripper) error {
-	rule, err := money.Judge(s.Suite.Money, s.Provider.URL, s.allowance())
+	rule, err := money.Judge(s.Suite.Money, s.Provider.URL, allowance(s.Config))
 	if err != nil {
 		return err
 	}
@@ -314,11 +314,6 @@ func (s *Session) guardMoney(next http.RoundTripper) error {
 	}
 	s.HTTP.Transport = &money.Guard{Provider: s.Suite.Money, Rule: rule, Max: s.Config.MaxAmount, Operation: exchange.OperationOf, Next: next}
 	return nil
-}
-
-// allowance is what the configuration allows the money guard.
-func (s *Session) allowance() money.Allowance {
-	return money.Allowance{Embedded: s.embedded != nil, ControlURL: s.Config.ControlURL, Live: s.Config.AllowLive, Max: s.Config.MaxAmount}
 }
 
 // BudgetLimits are the limits a configuration gives the suite's provider, and whether the budget
@@ -349,26 +344,18 @@ func (s Suite) BudgetLimits(cfg target.Config) (budget.Limits, bool) {
 }
 
 // requestBudget opens the provider's budget, shared by every process that tests the same account
-// at the same host; nil when it is off.
+// at the same base URL; nil when it is off.
 func (s *Session) requestBudget() (*budget.Budget, error) {
 	l, on := s.Suite.BudgetLimits(s.Config)
 	if !on {
 		return nil, nil
 	}
-	key := s.Suite.Provider + "\x00" + hostOf(s.Provider.URL) + "\x00" + s.Provider.AccountID
+	key := s.Suite.Provider + "\x00" + strings.ToLower(strings.TrimRight(s.Provider.URL, "/")) + "\x00" + s.Provider.AccountID
 	b, err := budget.New(l, budget.Options{Dir: s.Config.BudgetDir, Key: key})
 	if err != nil {
 		return nil, &target.Error{Setting: "PAYCERT_BUDGET_DIR", Problem: err.Error()}
 	}
 	return b, nil
-}
-
-// hostOf is a URL's host, or the URL when it has none.
-func hostOf(s string) string {
-	if u, err := url.Parse(s); err == nil && u.Host != "" {
-		return strings.ToLower(u.Host)
-	}
-	return s
 }
 
 // startSimulator starts the embedded reference simulator and points the configuration at it.

@@ -15,6 +15,7 @@
 package money
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -317,7 +318,7 @@ func peekBody(req *http.Request) ([]byte, error) {
 		return nil, err
 	}
 	_ = req.Body.Close()
-	req.Body = io.NopCloser(strings.NewReader(string(body)))
+	req.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
 }
 
@@ -353,9 +354,9 @@ func (m message) get(path string) (string, bool) {
 // the body as a form, the query.
 func readings(req *http.Request, body []byte) []message {
 	var out []message
-	if len(strings.TrimSpace(string(body))) > 0 {
+	if len(bytes.TrimSpace(body)) > 0 {
 		var v any
-		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec := json.NewDecoder(bytes.NewReader(body))
 		dec.UseNumber()
 		if err := dec.Decode(&v); err == nil {
 			out = append(out, message{json: v})
