@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/paycert/paycert/harness/clock"
 )
 
 // Window is the span PerMinute counts requests over.
@@ -133,7 +135,7 @@ func New(l Limits, o Options) (*Budget, error) {
 		b.now = time.Now
 	}
 	if b.sleep == nil {
-		b.sleep = sleep
+		b.sleep = clock.Wait{}.Advance
 	}
 	return b, nil
 }
@@ -227,17 +229,6 @@ func (l Limits) next(now time.Time, s *state) time.Time {
 		}
 	}
 	return at
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }
 
 // Transport is an http.RoundTripper that waits for the budget before each request, and slows the
